@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make run` and `make test`. Needs only Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app matcher
+PYTEST_ARGS ?=
+
+.PHONY: install install-test translations run demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Catalogs compile as part of the install.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d matcher/translations
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+demo: install
+	MATCHER_ENV=demo $(FLASK) db upgrade
+	MATCHER_ENV=demo $(FLASK) demo-data
+	MATCHER_ENV=demo $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy matcher/engine matcher/services
+
+bench: install
+	$(BIN)/python benchmarks/bench_engine.py
+
+# Refresh the message catalogs after changing user-facing strings.
+messages: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o matcher/translations/messages.pot .
+	$(BIN)/pybabel update -q -i matcher/translations/messages.pot -d matcher/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -1,0 +1,106 @@
+"""The application factory, as named steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+import config as config_module
+from matcher.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build the app from a config class (or MATCHER_ENV's), refusing an unsafe production one."""
+    config = config or config_module.config_from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(config_module.INSTANCE_DIR),
+        template_folder=str(config_module.BASE_DIR / "templates"),
+        static_folder=str(config_module.BASE_DIR / "static"),
+    )
+    app.config.from_object(config)
+    check_config(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def check_config(app: Flask) -> None:
+    if app.config.get("ENV_NAME") == "production" and not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. In production matcher refuses to start without it: "
+            "set SECRET_KEY to a long random value (python -c 'import secrets; "
+            "print(secrets.token_hex(32))')."
+        )
+
+
+def select_locale() -> str:
+    """The user's setting, else the switcher's choice, else the browser's Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return str(current_user.locale)
+    chosen = session.get("locale")
+    if chosen in languages:
+        return str(chosen)
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def select_timezone() -> str | None:
+    if current_user.is_authenticated:
+        return str(current_user.timezone)
+    return None
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(config_module.BASE_DIR / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    mail.init_app(app)
+    limiter.init_app(app)
+
+    from matcher.web.auth import load_user
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to see this page.")
+
+
+def register_blueprints(app: Flask) -> None:
+    from matcher.web import auth, main, profile, setup, terms
+
+    for module in (main, setup, auth, profile, terms):
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from matcher.web.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from matcher.web import labels
+
+    app.jinja_env.globals.update(labels=labels, today=dt.date.today, get_locale=get_locale)
+
+
+def register_commands(app: Flask) -> None:
+    from matcher.commands import register
+
+    register(app)

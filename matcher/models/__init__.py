@@ -1,0 +1,20 @@
+"""SQLAlchemy 2.0 typed models: tables and relations, little logic."""
+
+from matcher.models.audit import AuditEvent
+from matcher.models.base import Base
+from matcher.models.profile import StudentProfile, VolunteerProfile
+from matcher.models.term import Enrollment, EnrollmentStatus, Term, TermStatus
+from matcher.models.user import Role, User
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Enrollment",
+    "EnrollmentStatus",
+    "Role",
+    "StudentProfile",
+    "Term",
+    "TermStatus",
+    "User",
+    "VolunteerProfile",
+]

@@ -1,0 +1,72 @@
+"""Terms and who applied to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.models.base import Base, utcnow
+
+
+class TermStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    MATCHING = "matching"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+
+
+class EnrollmentStatus(enum.StrEnum):
+    APPLIED = "applied"
+    APPROVED = "approved"
+    WITHDRAWN = "withdrawn"
+
+
+class Term(Base):
+    __tablename__ = "term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    applications_open_on: Mapped[dt.date]
+    applications_close_on: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(String(20), default=TermStatus.DRAFT)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    enrollments: Mapped[list[Enrollment]] = relationship(
+        back_populates="term", cascade="all, delete-orphan"
+    )
+
+    def accepts_applications(self, today: dt.date) -> bool:
+        return (
+            self.status == TermStatus.OPEN
+            and self.applications_open_on <= today <= self.applications_close_on
+        )
+
+    def __repr__(self) -> str:
+        return f"<Term {self.id} {self.name!r}>"
+
+
+class Enrollment(Base):
+    """A person's application to a term."""
+
+    __tablename__ = "enrollment"
+    __table_args__ = (UniqueConstraint("term_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=EnrollmentStatus.APPLIED)
+    continue_with_partner: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    term: Mapped[Term] = relationship(back_populates="enrollments")
+    user: Mapped[User] = relationship(back_populates="enrollments")
+
+
+from matcher.models.user import User  # noqa: E402

@@ -1,0 +1,71 @@
+"""People who sign in: coordinators, students and volunteers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import secrets
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.models.base import Base, utcnow
+
+
+class Role(enum.StrEnum):
+    COORDINATOR = "coordinator"
+    STUDENT = "student"
+    VOLUNTEER = "volunteer"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str]
+    role: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str] = mapped_column(String(80))
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Flask-Login's id: rotating it signs the user out everywhere (logout, password change).
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    student_profile: Mapped[StudentProfile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    volunteer_profile: Mapped[VolunteerProfile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    enrollments: Mapped[list[Enrollment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def profile(self) -> StudentProfile | VolunteerProfile | None:
+        return self.student_profile if self.role == Role.STUDENT else self.volunteer_profile
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+from matcher.models.profile import StudentProfile, VolunteerProfile  # noqa: E402
+from matcher.models.term import Enrollment  # noqa: E402

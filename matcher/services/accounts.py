@@ -1,0 +1,179 @@
+"""Accounts: registration, signing in, passwords, the first coordinator."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+
+from matcher.extensions import db
+from matcher.models import Enrollment, Role, StudentProfile, Term, User, VolunteerProfile
+from matcher.models.user import new_session_token
+from matcher.services import audit
+from matcher.services.errors import ServiceError
+from matcher.services.timezones import check_timezone
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()
+# Verifying against this keeps a sign-in for an unknown email as slow as for a known one.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def normalise_email(email: str) -> str:
+    """The canonical form of an address, or ServiceError saying what is wrong with it."""
+    try:
+        result = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ServiceError(
+            _("This is not a valid email address: %(why)s", why=str(exc)), "email"
+        ) from None
+    return result.normalized.lower()
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            _("Choose a password of at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            "password",
+        )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def email_taken(email: str) -> bool:
+    return db.session.scalar(select(exists().where(User.email == email))) or False
+
+
+def coordinator_exists() -> bool:
+    query = select(exists().where(User.role == Role.COORDINATOR))
+    return db.session.scalar(query) or False
+
+
+def _new_user(
+    *, email: str, password: str, role: Role, display_name: str, locale: str, timezone: str
+) -> User:
+    email = normalise_email(email)
+    check_password(password)
+    check_timezone(timezone)
+    display_name = display_name.strip()
+    if not display_name:
+        raise ServiceError(_("Enter the name you want to be called."), "display_name")
+    if email_taken(email):
+        raise ServiceError(
+            _("An account with this email already exists. Sign in instead."), "email"
+        )
+    return User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        display_name=display_name,
+        locale=locale,
+        timezone=timezone,
+    )
+
+
+def create_coordinator(
+    email: str, password: str, display_name: str, *, locale: str = "en", timezone: str = "UTC"
+) -> User:
+    user = _new_user(
+        email=email,
+        password=password,
+        role=Role.COORDINATOR,
+        display_name=display_name,
+        locale=locale,
+        timezone=timezone,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(user, "coordinator.created", subject=user)
+    db.session.commit()
+    return user
+
+
+def register(
+    *,
+    role: Role,
+    email: str,
+    password: str,
+    display_name: str,
+    locale: str,
+    timezone: str,
+    term: Term,
+    today: dt.date,
+) -> User:
+    """Create a student or volunteer account and apply it to `term`."""
+    if role not in (Role.STUDENT, Role.VOLUNTEER):
+        raise ServiceError(_("Choose whether you join as a student or as a volunteer."), "role")
+    if not term.accepts_applications(today):
+        raise ServiceError(
+            _(
+                "Applications for %(term)s are closed, so no account was created.",
+                term=term.name,
+            )
+        )
+    user = _new_user(
+        email=email,
+        password=password,
+        role=role,
+        display_name=display_name,
+        locale=locale,
+        timezone=timezone,
+    )
+    if role == Role.STUDENT:
+        user.student_profile = StudentProfile()
+    else:
+        user.volunteer_profile = VolunteerProfile()
+    user.enrollments.append(Enrollment(term=term))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(user, "account.registered", subject=user, term_id=term.id)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same time either way)."""
+    try:
+        email = normalise_email(email)
+    except ServiceError:
+        return None
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise ServiceError(_("Your current password is not right."), "current_password") from None
+    check_password(new)
+    user.password_hash = hash_password(new)
+    user.session_token = new_session_token()
+    audit.record(user, "account.password_changed", subject=user)
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Rotate the session token so every session and remember-me cookie stops working."""
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.commit()

@@ -1,0 +1,199 @@
+"""Terms: creating, editing, and deciding who takes part."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
+
+from matcher.extensions import db
+from matcher.models import Enrollment, EnrollmentStatus, Role, Term, TermStatus, User
+from matcher.services import audit
+from matcher.services.errors import ServiceError
+from matcher.services.profiles import Completeness, completeness
+
+
+@dataclass(frozen=True)
+class TermData:
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    applications_open_on: dt.date
+    applications_close_on: dt.date
+    status: str
+
+
+def _check(data: TermData, term: Term | None) -> None:
+    name = data.name.strip()
+    if not name:
+        raise ServiceError(_("Give the term a name."), "name")
+    same_name = select(exists().where(func.lower(Term.name) == name.lower()))
+    if term is not None:
+        same_name = select(
+            exists().where(func.lower(Term.name) == name.lower(), Term.id != term.id)
+        )
+    if db.session.scalar(same_name):
+        raise ServiceError(_("Another term already has this name."), "name")
+    if data.ends_on <= data.starts_on:
+        raise ServiceError(_("The term must end after it starts."), "ends_on")
+    if data.applications_close_on < data.applications_open_on:
+        raise ServiceError(
+            _("Applications must close on or after the day they open."), "applications_close_on"
+        )
+    if data.applications_close_on > data.ends_on:
+        raise ServiceError(
+            _("Applications must close before the term ends."), "applications_close_on"
+        )
+    if data.status not in set(TermStatus):
+        raise ServiceError(_("Choose a status from the list."), "status")
+
+
+def create_term(data: TermData, *, by: User) -> Term:
+    _check(data, None)
+    term = Term(**{**data.__dict__, "name": data.name.strip()})
+    db.session.add(term)
+    db.session.flush()
+    audit.record(by, "term.created", term_id=term.id, name=term.name)
+    db.session.commit()
+    return term
+
+
+def update_term(term: Term, data: TermData, *, by: User) -> Term:
+    _check(data, term)
+    for key, value in data.__dict__.items():
+        setattr(term, key, value.strip() if key == "name" else value)
+    audit.record(by, "term.updated", term_id=term.id, status=term.status)
+    db.session.commit()
+    return term
+
+
+def list_terms() -> Sequence[Term]:
+    return db.session.scalars(select(Term).order_by(Term.starts_on.desc(), Term.id.desc())).all()
+
+
+def get_term(term_id: int) -> Term | None:
+    return db.session.get(Term, term_id)
+
+
+def term_open_for_applications(today: dt.date) -> Term | None:
+    """The term people can apply to now (the soonest-closing if several are open)."""
+    return db.session.scalars(
+        select(Term)
+        .where(
+            Term.status == TermStatus.OPEN,
+            Term.applications_open_on <= today,
+            Term.applications_close_on >= today,
+        )
+        .order_by(Term.applications_close_on, Term.id)
+    ).first()
+
+
+def next_application_window(today: dt.date) -> Term | None:
+    """The next term whose applications open later, to tell visitors when to come back."""
+    return db.session.scalars(
+        select(Term)
+        .where(
+            Term.status.in_([TermStatus.DRAFT, TermStatus.OPEN]),
+            Term.applications_open_on > today,
+        )
+        .order_by(Term.applications_open_on, Term.id)
+    ).first()
+
+
+def enrollment_of(user: User, term: Term) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.term_id == term.id)
+    )
+
+
+def apply_to_term(user: User, term: Term, *, today: dt.date) -> Enrollment:
+    """A returning student or volunteer applies to a new term."""
+    if user.role not in (Role.STUDENT, Role.VOLUNTEER):
+        raise ServiceError(_("Only students and volunteers apply to terms."))
+    if not term.accepts_applications(today):
+        raise ServiceError(_("Applications for %(term)s are closed.", term=term.name))
+    existing = enrollment_of(user, term)
+    if existing is not None:
+        return existing
+    enrollment = Enrollment(term=term, user=user)
+    db.session.add(enrollment)
+    db.session.flush()
+    audit.record(user, "enrollment.applied", subject=user, term_id=term.id)
+    db.session.commit()
+    return enrollment
+
+
+def set_continue(enrollment: Enrollment, wants: bool) -> None:
+    enrollment.continue_with_partner = wants
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Applicant:
+    enrollment: Enrollment
+    user: User
+    completeness: Completeness
+
+
+def applicants(term: Term, role: Role, status: str | None = None) -> list[Applicant]:
+    """The term's students or volunteers with how complete their profiles are."""
+    query = (
+        select(Enrollment)
+        .join(Enrollment.user)
+        .where(Enrollment.term_id == term.id, User.role == role)
+        .options(
+            selectinload(Enrollment.user).selectinload(
+                User.student_profile if role == Role.STUDENT else User.volunteer_profile
+            )
+        )
+        .order_by(func.lower(User.display_name), User.id)
+    )
+    if status:
+        query = query.where(Enrollment.status == status)
+    return [
+        Applicant(enrollment=e, user=e.user, completeness=completeness(e.user))
+        for e in db.session.scalars(query)
+    ]
+
+
+def status_counts(term: Term) -> dict[tuple[str, str], int]:
+    """(role, status) -> how many."""
+    rows = db.session.execute(
+        select(User.role, Enrollment.status, func.count())
+        .join(Enrollment.user)
+        .where(Enrollment.term_id == term.id)
+        .group_by(User.role, Enrollment.status)
+    )
+    return {(role, status): n for role, status, n in rows}
+
+
+def set_enrollment_status(
+    term: Term, enrollment_ids: Sequence[int], status: str, *, by: User
+) -> int:
+    """Approve, withdraw or reset several of the term's applications at once; how many changed."""
+    if status not in set(EnrollmentStatus):
+        raise ServiceError(_("Choose approve, withdraw or back to applied."))
+    ids = set(enrollment_ids)
+    if not ids:
+        raise ServiceError(_("Tick at least one person first."))
+    found = db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.term_id == term.id, Enrollment.id.in_(ids))
+        .options(selectinload(Enrollment.user))
+    ).all()
+    if len(found) != len(ids):
+        raise ServiceError(
+            _("Some of the people you ticked are not in this term. Reload the page.")
+        )
+    changed = 0
+    for enrollment in found:
+        if enrollment.status != status:
+            enrollment.status = status
+            changed += 1
+            audit.record(by, f"enrollment.{status}", subject=enrollment.user, term_id=term.id)
+    db.session.commit()
+    return changed

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+
+from matcher.services.accounts import MIN_PASSWORD_LENGTH
+from matcher.web.forms.fields import TimezoneField
+
+PASSWORD_HELP = _l("At least %(n)d characters. A few words in a row are easy to remember.")
+
+
+def _new_password(label: Any) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l(
+                    "Choose a password of at least %(n)d characters.", n=MIN_PASSWORD_LENGTH
+                ),
+            ),
+        ],
+        description=PASSWORD_HELP % {"n": MIN_PASSWORD_LENGTH},
+    )
+
+
+def _confirm() -> PasswordField:
+    return PasswordField(
+        _l("Password again"),
+        validators=[
+            DataRequired(_l("Type the password a second time.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+    )
+
+
+def _email() -> EmailField:
+    return EmailField(
+        _l("Email"),
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+    )
+
+
+def _display_name() -> StringField:
+    return StringField(
+        _l("Name to show"),
+        validators=[DataRequired(_l("Enter the name you want to be called.")), Length(max=80)],
+        description=_l(
+            "A first name or a nickname is fine; it does not have to be your real name."
+        ),
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email()
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class SetupForm(FlaskForm):
+    display_name = _display_name()
+    email = _email()
+    password = _new_password(_l("Password"))
+    confirm = _confirm()
+    timezone = TimezoneField(_l("Time zone"))
+
+
+class RegisterForm(FlaskForm):
+    term_id = HiddenField()
+    role = RadioField(
+        _l("I join as"),
+        choices=[("student", _l("A student")), ("volunteer", _l("A volunteer tutor"))],
+        validators=[InputRequired(_l("Choose whether you join as a student or as a volunteer."))],
+    )
+    display_name = _display_name()
+    email = _email()
+    password = _new_password(_l("Password"))
+    confirm = _confirm()
+    timezone = TimezoneField(
+        _l("Time zone"),
+        default="Asia/Seoul",
+        description=_l("Where you are, so that times are shown in your own hours."),
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    password = _new_password(_l("New password"))
+    confirm = _confirm()
+
+
+class LanguageForm(FlaskForm):
+    locale = RadioField(choices=[("en", "English"), ("ko", "한국어")])
+    next = HiddenField()

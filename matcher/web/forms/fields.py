@@ -1,0 +1,64 @@
+"""Custom fields: the weekly availability grid, checkbox lists, time zones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, SelectField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from matcher.engine.vocab import SLOTS_PER_WEEK
+from matcher.models.profile import EMPTY_WEEK
+from matcher.services.timezones import timezone_names
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        known = {value for value, _label in self.choices}  # type: ignore[union-attr]
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(_l("Choose only from the boxes shown."))
+
+
+class AvailabilityField(Field):
+    """336 checkboxes named after the field, each valued with its slot number (0 = Mon 00:00).
+
+    Works without JavaScript; the page's script only adds click-and-drag.
+    """
+
+    def process_data(self, value: Any) -> None:
+        self.data = value or EMPTY_WEEK
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        slots: set[int] = set()
+        for raw in valuelist:
+            try:
+                slot = int(raw)
+            except (TypeError, ValueError):
+                slot = -1
+            if not 0 <= slot < SLOTS_PER_WEEK:
+                self.data = EMPTY_WEEK
+                raise ValueError(_l("The availability grid was not sent whole. Try again."))
+            slots.add(slot)
+        self.data = "".join("1" if i in slots else "0" for i in range(SLOTS_PER_WEEK))
+
+    def is_on(self, slot: int) -> bool:
+        return bool(self.data) and self.data[slot] == "1"
+
+
+class TimezoneField(SelectField):
+    """An IANA zone from the list; a name we do not know gets a clear message."""
+
+    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validate_choice=False, **kwargs)
+        self.choices = [(name, name.replace("_", " ")) for name in timezone_names()]
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in timezone_names():
+            raise ValidationError(
+                _l("“%(zone)s” is not a time zone we know. Pick one from the list.", zone=self.data)
+            )

@@ -1,0 +1,87 @@
+"""A student's or volunteer's own profile and applications."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from matcher.models import Role
+from matcher.services import ServiceError, profiles, terms
+from matcher.web.access import guard_blueprint
+from matcher.web.forms import attach_error
+from matcher.web.forms.profile import StudentProfileForm, VolunteerProfileForm
+from matcher.web.util import today
+
+bp = Blueprint("profile", __name__)
+guard_blueprint(bp, Role.STUDENT, Role.VOLUNTEER)
+
+
+def _current_enrollment():  # type: ignore[no-untyped-def]
+    """The person's application to the newest term they applied to."""
+    enrollments = sorted(current_user.enrollments, key=lambda e: (e.term.starts_on, e.term.id))
+    return enrollments[-1] if enrollments else None
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def edit() -> str | Response:
+    form_class = StudentProfileForm if current_user.role == Role.STUDENT else VolunteerProfileForm
+    enrollment = _current_enrollment()
+    form = form_class(
+        obj=current_user.profile,
+        display_name=current_user.display_name,
+        timezone=current_user.timezone,
+        continue_with_partner=enrollment.continue_with_partner if enrollment else False,
+    )
+    if form.validate_on_submit():
+        try:
+            profiles.update_profile(
+                current_user,
+                form.profile_data(),
+                timezone=form.timezone.data,
+                display_name=form.display_name.data,
+            )
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            if enrollment is not None:
+                terms.set_continue(enrollment, bool(form.continue_with_partner.data))
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("profile.edit"))
+    elif form.is_submitted():
+        flash(_("Some answers need fixing: see the messages in red below."), "error")
+    open_term = terms.term_open_for_applications(today())
+    return render_template(
+        "profile/edit.html",
+        form=form,
+        enrollment=enrollment,
+        completeness=profiles.completeness(current_user),
+        open_term=open_term,
+        applied_to_open=open_term is not None
+        and terms.enrollment_of(current_user, open_term) is not None,
+        apply_form=FlaskForm(),
+    )
+
+
+@bp.post("/terms/<int:term_id>/apply")
+def apply(term_id: int) -> Response:
+    term = terms.get_term(term_id)
+    if term is None:
+        abort(404)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            terms.apply_to_term(current_user, term, today=today())
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(
+                _(
+                    "You applied to %(term)s. Check that your profile is up to date.",
+                    term=term.name,
+                ),
+                "success",
+            )
+    return redirect(url_for("profile.edit"))
