@@ -80,7 +80,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = _normalise(os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:"))
     MAIL_BACKEND = "locmem"
-    RATELIMIT_ENABLED = False
+    LOGIN_RATE_LIMIT = "1000 per minute"  # a test of the limit lowers it
     SERVER_NAME = "matcher.test"
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -46,6 +46,8 @@ def check_config(app: Flask) -> None:
 def select_locale() -> str:
     """The user's setting, else the switcher's choice, else the browser's Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if current_user.is_authenticated and current_user.locale in languages:
         return str(current_user.locale)
     chosen = session.get("locale")
@@ -55,7 +57,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str | None:
-    if current_user.is_authenticated:
+    if has_request_context() and current_user.is_authenticated:
         return str(current_user.timezone)
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from matcher.engine import vocab
 
@@ -90,5 +91,6 @@ ENROLLMENT_STATUSES = {
 }
 
 
-def choices(mapping: dict) -> list[tuple[str, object]]:
-    return list(mapping.items())
+def choices(mapping: dict) -> list[SelectChoice]:
+    """Form choices from a code -> label mapping, in its order."""
+    return [SelectChoice(value, label) for value, label in mapping.items()]

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from matcher.extensions import db
 from matcher.models import Enrollment, Role, Term
@@ -80,7 +81,7 @@ def show(term_id: int) -> str:
 def set_status(term_id: int) -> Response:
     term = _term_or_404(term_id)
     form = EnrollmentActionForm()
-    form.enrollment_ids.choices = [(e.id, "") for e in term.enrollments]
+    form.enrollment_ids.choices = [SelectChoice(e.id) for e in term.enrollments]
     if form.validate_on_submit():
         try:
             changed = terms.set_enrollment_status(

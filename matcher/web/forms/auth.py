@@ -5,10 +5,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from matcher.services.accounts import MIN_PASSWORD_LENGTH
 from matcher.web.forms.fields import TimezoneField
+from matcher.web.labels import choices
 
 PASSWORD_HELP = _l("At least %(n)d characters. A few words in a row are easy to remember.")
 
@@ -43,7 +44,11 @@ def _confirm() -> PasswordField:
 def _email() -> EmailField:
     return EmailField(
         _l("Email"),
-        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter a valid email address, like name@example.org.")),
+            Length(max=254),
+        ],
     )
 
 
@@ -75,7 +80,7 @@ class RegisterForm(FlaskForm):
     term_id = HiddenField()
     role = RadioField(
         _l("I join as"),
-        choices=[("student", _l("A student")), ("volunteer", _l("A volunteer tutor"))],
+        choices=choices({"student": _l("A student"), "volunteer": _l("A volunteer tutor")}),
         validators=[InputRequired(_l("Choose whether you join as a student or as a volunteer."))],
     )
     display_name = _display_name()
@@ -98,5 +103,5 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = RadioField(choices=[("en", "English"), ("ko", "한국어")])
+    locale = RadioField(choices=choices({"en": "English", "ko": "한국어"}))
     next = HiddenField()

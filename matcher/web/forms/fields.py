@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -19,7 +20,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form: Any) -> None:
-        known = {value for value, _label in self.choices}  # type: ignore[union-attr]
+        known = {choice.value for choice in self.choices}  # type: ignore[union-attr]
         if any(value not in known for value in self.data or ()):
             raise ValidationError(_l("Choose only from the boxes shown."))
 
@@ -55,7 +56,7 @@ class TimezoneField(SelectField):
 
     def __init__(self, label: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validate_choice=False, **kwargs)
-        self.choices = [(name, name.replace("_", " ")) for name in timezone_names()]
+        self.choices = [SelectChoice(name, name.replace("_", " ")) for name in timezone_names()]
 
     def pre_validate(self, form: Any) -> None:
         if self.data not in timezone_names():

@@ -31,7 +31,7 @@ class ProfileForm(FlaskForm):
     )
     gender = RadioField(
         _l("Gender"),
-        choices=[(NO_PREFERENCE, _l("Prefer not to say")), *labels.choices(labels.GENDERS)],
+        choices=labels.choices({NO_PREFERENCE: _l("Prefer not to say"), **labels.GENDERS}),
         default=NO_PREFERENCE,
         validators=[Optional()],
     )
@@ -93,7 +93,7 @@ class StudentProfileForm(ProfileForm):
     )
     tutor_gender = RadioField(
         _l("Would you prefer a tutor who is"),
-        choices=[(NO_PREFERENCE, _l("No preference")), *labels.choices(labels.TUTOR_GENDERS)],
+        choices=labels.choices({NO_PREFERENCE: _l("No preference"), **labels.TUTOR_GENDERS}),
         default=NO_PREFERENCE,
         validators=[Optional()],
     )
@@ -121,7 +121,7 @@ class VolunteerProfileForm(ProfileForm):
     )
     capacity = SelectField(
         _l("How many students can you tutor this term?"),
-        choices=[(1, "1"), (2, "2"), (3, "3")],
+        choices=labels.choices({1: "1", 2: "2", 3: "3"}),
         coerce=int,
         default=1,
         validate_choice=False,

@@ -56,11 +56,13 @@ class EnrollmentActionForm(FlaskForm):
 
     enrollment_ids = MultiCheckboxField(coerce=int, choices=[])
     action = SelectField(
-        choices=[
-            ("approved", _l("Approve")),
-            ("withdrawn", _l("Withdraw")),
-            ("applied", _l("Back to applied")),
-        ],
+        choices=labels.choices(
+            {
+                "approved": _l("Approve"),
+                "withdrawn": _l("Withdraw"),
+                "applied": _l("Back to applied"),
+            }
+        ),
     )
 
     def validate_enrollment_ids(self, field: Any) -> None:

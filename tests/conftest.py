@@ -1,0 +1,183 @@
+"""Fixtures for service and view tests: an app on SQLite (or TEST_DATABASE_URL), factories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import delete
+
+import config
+from matcher import create_app
+from matcher.extensions import db
+from matcher.models import Enrollment, Role, StudentProfile, Term, User, VolunteerProfile
+from matcher.services.accounts import hash_password
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once for all tests
+_counter = itertools.count(1)
+
+
+class TestConfig(config.TestConfig):
+    WTF_CSRF_ENABLED = False
+
+
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context, as in a real server.
+
+    The tests keep an app context open; without this, requests would reuse it and share
+    `g` (the signed-in user) and the database session with the test and with each other.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def _app() -> Iterator[Flask]:
+    app = create_app(TestConfig)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The app with an empty database, inside an app context."""
+    with _app.app_context():
+        yield _app
+        db.session.rollback()
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+def week(*ranges: tuple[int, int]) -> str:
+    """An availability string with the given [start, end) slot ranges ticked."""
+    on = {slot for start, end in ranges for slot in range(start, end)}
+    return "".join("1" if i in on else "0" for i in range(336))
+
+
+EVENINGS = week((19 * 2, 22 * 2), (48 + 38, 48 + 44), (96 + 38, 96 + 44))  # Mon-Wed 19-22
+
+
+@pytest.fixture
+def make_term(app: Flask) -> Callable[..., Term]:
+    def make(**fields: Any) -> Term:
+        today = dt.date.today()
+        values: dict[str, Any] = {
+            "name": f"Term {next(_counter)}",
+            "starts_on": today + dt.timedelta(days=30),
+            "ends_on": today + dt.timedelta(days=150),
+            "applications_open_on": today - dt.timedelta(days=10),
+            "applications_close_on": today + dt.timedelta(days=20),
+            "status": "open",
+        }
+        values.update(fields)
+        term = Term(**values)
+        db.session.add(term)
+        db.session.commit()
+        return term
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Build exactly the person a test needs: `make_user("student", term=t, english_level="A1")`."""
+
+    def make(
+        role: str = "student",
+        *,
+        term: Term | None = None,
+        status: str = "applied",
+        complete: bool = True,
+        email: str | None = None,
+        display_name: str | None = None,
+        timezone: str | None = None,
+        locale: str = "en",
+        **profile: Any,
+    ) -> User:
+        n = next(_counter)
+        user = User(
+            email=email or f"{role}{n}@example.org",
+            password_hash=_PASSWORD_HASH,
+            role=role,
+            display_name=display_name or f"{role.title()} {n}",
+            locale=locale,
+            timezone=timezone or ("Asia/Seoul" if role != "volunteer" else "America/New_York"),
+        )
+        if role == Role.STUDENT:
+            defaults: dict[str, Any] = {"english_level": "A2", "tutor_gender": None}
+            user.student_profile = StudentProfile(**_profile_values(complete, defaults, profile))
+        elif role == Role.VOLUNTEER:
+            defaults = {"experience": "some", "korean_level": "basic", "capacity": 1}
+            user.volunteer_profile = VolunteerProfile(
+                **_profile_values(complete, defaults, profile)
+            )
+        if term is not None:
+            user.enrollments.append(Enrollment(term=term, status=status))
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def _profile_values(complete: bool, defaults: dict[str, Any], given: dict[str, Any]) -> dict:
+    values: dict[str, Any] = {}
+    if complete:
+        values = {
+            "goals": ["conversation"],
+            "interests": ["music"],
+            "format": "online",
+            "contact": "KakaoTalk: someone",
+            "availability": EVENINGS,
+            **defaults,
+        }
+    values.update(given)
+    return values
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, user: User, password: str = PASSWORD) -> Any:
+        return self._client.post("/login", data={"email": user.email, "password": password})
+
+    def logout(self) -> Any:
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User]) -> User:
+    return make_user("coordinator", display_name="Coord")
