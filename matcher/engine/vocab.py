@@ -40,3 +40,31 @@ FORMATS: tuple[str, ...] = ("online", "in_person", "either")
 EXPERIENCE: tuple[str, ...] = ("none", "some", "teacher")
 KOREAN_LEVELS: tuple[str, ...] = ("none", "basic", "conversational", "fluent")
 CAPACITIES: tuple[int, ...] = (1, 2, 3)
+
+# Codes of the engine's outputs; the web layer translates them.
+CRITERIA: tuple[str, ...] = (
+    "overlap",
+    "interests",
+    "goals",
+    "level",
+    "gender",
+    "continuity",
+)
+HARD_CONSTRAINTS: tuple[str, ...] = (
+    "overlap",  # weekly common time below the minimum
+    "gender_required",  # the student requires a tutor gender the volunteer does not have
+    "format",  # no common format (online / in person in the same city)
+    "forbidden",  # a coordinator's "never pair"
+    "not_approved",  # the volunteer is not approved
+)
+UNMATCHED_REASONS: tuple[str, ...] = (
+    "no_common_time",
+    "gender_required",
+    "format",
+    "forbidden",
+    "not_approved",
+    "partners_locked",
+    "partners_taken",
+)
+CONSTRAINT_KINDS: tuple[str, ...] = ("lock", "forbid")
+OBJECTIVES: tuple[str, ...] = ("best", "fair")

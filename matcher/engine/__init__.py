@@ -1,0 +1,64 @@
+"""The matching engine: pure NumPy and SciPy, no Flask, no database (see README.md).
+
+The public API::
+
+    match(students, volunteers, settings, *, term_start, term_end, locks=(), forbids=(),
+          fixed=(), only_students=None, only_volunteers=None) -> MatchResult
+    alternatives(students, volunteers, settings, *, term_start, term_end,
+                 student_id=... | volunteer_id=..., forbids=(), pairs=(), limit=5)
+    evaluate_pair(student, volunteer, settings, *, term_start, term_end, forbidden=False)
+    common_availability(student, volunteer, term_start, term_end, display_tz)
+"""
+
+from __future__ import annotations
+
+from matcher.engine.explain import describe_times, duration
+from matcher.engine.matching import match
+from matcher.engine.model import (
+    EngineError,
+    InvalidLock,
+    Settings,
+    Student,
+    UnknownPerson,
+    Volunteer,
+    Weights,
+    availability_from_slots,
+    slots_of,
+)
+from matcher.engine.queries import alternatives, common_availability, evaluate_pair
+from matcher.engine.result import (
+    Alternative,
+    Criterion,
+    Interval,
+    MatchResult,
+    Pair,
+    PairEvaluation,
+    Unmatched,
+    Violation,
+)
+
+__all__ = [
+    "Alternative",
+    "Criterion",
+    "EngineError",
+    "Interval",
+    "InvalidLock",
+    "MatchResult",
+    "Pair",
+    "PairEvaluation",
+    "Settings",
+    "Student",
+    "UnknownPerson",
+    "Unmatched",
+    "Violation",
+    "Volunteer",
+    "Weights",
+    "alternatives",
+    "availability_from_slots",
+    "common_availability",
+    "describe_times",
+    "duration",
+    "evaluate_pair",
+    "match",
+    "slots_of",
+]

@@ -1,0 +1,253 @@
+"""The engine's outputs: pairs, their explanations, the unmatched and the figures.
+
+Every output is a frozen dataclass that turns into plain JSON data with
+``to_dict()`` and back with ``from_dict()``, so a round can be stored and read back.
+Each explanation has a ``code`` (criterion, constraint or reason), an English
+sentence ``text`` and the ``facts`` it was made from, so the web layer can say the
+same thing in another language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from matcher.engine import vocab
+
+Facts = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Part of a day of the week: ``day`` 0 = Monday; minutes from midnight, end <= 1440."""
+
+    day: int
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{vocab.DAYS[self.day]} {_hhmm(self.start)}-{_hhmm(self.end)}"
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"day": self.day, "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Interval:
+        return cls(int(data["day"]), int(data["start"]), int(data["end"]))
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One soft criterion's contribution to a pair's score (points add up to the score)."""
+
+    criterion: str
+    value: float
+    weight: float
+    points: float
+    text: str
+    facts: Facts = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "criterion": self.criterion,
+            "value": self.value,
+            "weight": self.weight,
+            "points": self.points,
+            "text": self.text,
+            "facts": self.facts,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Criterion:
+        return cls(
+            str(data["criterion"]),
+            float(data["value"]),
+            float(data["weight"]),
+            float(data["points"]),
+            str(data["text"]),
+            dict(data.get("facts", {})),
+        )
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A hard constraint that a pair breaks (``constraint`` from ``vocab.HARD_CONSTRAINTS``)."""
+
+    constraint: str
+    text: str
+    facts: Facts = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"constraint": self.constraint, "text": self.text, "facts": self.facts}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Violation:
+        return cls(str(data["constraint"]), str(data["text"]), dict(data.get("facts", {})))
+
+
+#: Where a pair comes from: the solver, a coordinator's lock, a continuing pair of
+#: last term, or a pair kept untouched by a re-match.
+ORIGINS: tuple[str, ...] = ("solved", "lock", "continuing", "fixed")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A student and a volunteer paired, with the score (0-100) and why."""
+
+    student_id: str
+    volunteer_id: str
+    score: float
+    overlap_hours: float
+    origin: str = "solved"
+    breakdown: tuple[Criterion, ...] = ()
+    violations: tuple[Violation, ...] = ()
+
+    @property
+    def locked(self) -> bool:
+        """True when the solver had no say: a lock, a continuing pair or a fixed pair."""
+        return self.origin != "solved"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "student_id": self.student_id,
+            "volunteer_id": self.volunteer_id,
+            "score": self.score,
+            "overlap_hours": self.overlap_hours,
+            "origin": self.origin,
+            "locked": self.locked,
+            "breakdown": [c.to_dict() for c in self.breakdown],
+            "violations": [v.to_dict() for v in self.violations],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Pair:
+        return cls(
+            str(data["student_id"]),
+            str(data["volunteer_id"]),
+            float(data["score"]),
+            float(data["overlap_hours"]),
+            str(data.get("origin", "solved")),
+            tuple(Criterion.from_dict(c) for c in data.get("breakdown", ())),
+            tuple(Violation.from_dict(v) for v in data.get("violations", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A person left without a partner, and why (``reason`` from ``vocab.UNMATCHED_REASONS``)."""
+
+    id: str
+    reason: str
+    text: str
+    facts: Facts = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "reason": self.reason, "text": self.text, "facts": self.facts}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Unmatched:
+        return cls(str(data["id"]), str(data["reason"]), str(data["text"]), dict(data["facts"]))
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What ``match`` returns.
+
+    ``stats`` holds: ``students``, ``volunteers``, ``capacity`` (total places),
+    ``pairs``, ``locked`` (lock + continuing), ``fixed``, ``solved``,
+    ``unmatched_students``, ``unmatched_volunteers``, ``max_matchable`` (the most
+    pairs the hard constraints allow, given the locked and fixed pairs),
+    ``feasible_share`` (of free student-volunteer pairs), ``mean_score``,
+    ``lowest_score`` (``None`` without pairs), ``objective`` and ``seconds``
+    (a dict: ``validate``, ``costs``, ``solve``, ``explain``, ``total``).
+    """
+
+    pairs: tuple[Pair, ...]
+    unmatched_students: tuple[Unmatched, ...]
+    unmatched_volunteers: tuple[Unmatched, ...]
+    stats: dict[str, Any]
+
+    def pair_of_student(self, student_id: str) -> Pair | None:
+        return next((p for p in self.pairs if p.student_id == student_id), None)
+
+    def pairs_of_volunteer(self, volunteer_id: str) -> tuple[Pair, ...]:
+        return tuple(p for p in self.pairs if p.volunteer_id == volunteer_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pairs": [p.to_dict() for p in self.pairs],
+            "unmatched_students": [u.to_dict() for u in self.unmatched_students],
+            "unmatched_volunteers": [u.to_dict() for u in self.unmatched_volunteers],
+            "stats": self.stats,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MatchResult:
+        return cls(
+            tuple(Pair.from_dict(p) for p in data["pairs"]),
+            tuple(Unmatched.from_dict(u) for u in data["unmatched_students"]),
+            tuple(Unmatched.from_dict(u) for u in data["unmatched_volunteers"]),
+            dict(data["stats"]),
+        )
+
+
+@dataclass(frozen=True)
+class PairEvaluation:
+    """Any student-volunteer pair judged on its own: for manual assignment and swaps."""
+
+    student_id: str
+    volunteer_id: str
+    score: float
+    overlap_hours: float
+    breakdown: tuple[Criterion, ...]
+    violations: tuple[Violation, ...]
+
+    @property
+    def feasible(self) -> bool:
+        return not self.violations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "student_id": self.student_id,
+            "volunteer_id": self.volunteer_id,
+            "score": self.score,
+            "overlap_hours": self.overlap_hours,
+            "breakdown": [c.to_dict() for c in self.breakdown],
+            "violations": [v.to_dict() for v in self.violations],
+        }
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A feasible partner for one person, best first.
+
+    ``partner_id`` is the other side's id. ``displaced`` are the people now paired
+    with that partner whom the change would leave without one (empty when the
+    partner has a free place); ``current_score`` is the person's own current score.
+    """
+
+    partner_id: str
+    score: float
+    overlap_hours: float
+    breakdown: tuple[Criterion, ...]
+    displaced: tuple[str, ...] = ()
+    current_score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "partner_id": self.partner_id,
+            "score": self.score,
+            "overlap_hours": self.overlap_hours,
+            "breakdown": [c.to_dict() for c in self.breakdown],
+            "displaced": list(self.displaced),
+            "current_score": self.current_score,
+        }

@@ -1,0 +1,267 @@
+"""Weekly availability across time zones, on the term's real dates.
+
+Each person gives a week of 30-minute slots in their own IANA zone. The term is cut
+into 7-day windows from its first day; in each window every slot is placed on its
+real date and converted to UTC with ``zoneinfo``, giving a pattern on a circular
+UTC week. A pair's overlap is the smallest, over the windows, of the size of the
+intersection of their two patterns, so a daylight-saving change during the term
+counts. The UTC week is cut into cells as fine as the offsets need (30 minutes,
+15 for +05:45, and so on), which keeps every real offset exact.
+
+Cost: a zone has only a few distinct offset regimes during a term (before, during
+and after a change), so overlaps need one matrix product per distinct pair of
+regimes of a student zone and a volunteer zone, never one per week or per pair.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.engine import vocab
+from matcher.engine.model import EngineError
+
+WEEK_MINUTES = 7 * 24 * 60
+F32 = NDArray[np.float32]
+I64 = NDArray[np.int64]
+
+
+def term_windows(term_start: date, term_end: date) -> tuple[date, ...]:
+    """The first day of each 7-day window of the term (the last one may be partial)."""
+    if term_end < term_start:
+        raise EngineError(f"term ends ({term_end}) before it starts ({term_start})")
+    n = (term_end - term_start).days // 7 + 1
+    return tuple(term_start + timedelta(days=7 * k) for k in range(n))
+
+
+def _minutes(dt: datetime) -> int:
+    offset = dt.utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds() // 60)
+
+
+@lru_cache(maxsize=65536)
+def _midnight_offset(zone: str, day: date) -> int:
+    return _minutes(datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)))
+
+
+@lru_cache(maxsize=8192)
+def week_offsets(zone: str, window_start: date) -> tuple[int, ...]:
+    """UTC offset in minutes of each of the 336 local slots placed in one window."""
+    tz = ZoneInfo(zone)
+    out: list[int] = []
+    for weekday in range(7):
+        day = window_start + timedelta(days=(weekday - window_start.weekday()) % 7)
+        first = _midnight_offset(zone, day)
+        if first == _midnight_offset(zone, day + timedelta(days=1)):
+            out.extend([first] * vocab.SLOTS_PER_DAY)
+            continue
+        for slot in range(vocab.SLOTS_PER_DAY):
+            minute = slot * vocab.SLOT_MINUTES
+            local = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=tz)
+            out.append(_minutes(local))
+    return tuple(out)
+
+
+@dataclass
+class ZoneBlock:
+    """The people of one zone (contiguous rows) and the zone's regimes over the term."""
+
+    zone: str
+    start: int
+    stop: int
+    regimes: list[tuple[int, ...]]
+    week_regime: I64
+    patterns: dict[int, F32] = field(default_factory=dict)
+    active: dict[int, NDArray[np.bool_]] = field(default_factory=dict)
+
+
+class WeekGrid:
+    """The term's windows and the UTC cell size shared by both sides."""
+
+    def __init__(self, windows: tuple[date, ...], zones: set[str]):
+        self.windows = windows
+        self.regimes: dict[str, tuple[list[tuple[int, ...]], I64]] = {}
+        step = vocab.SLOT_MINUTES
+        for zone in sorted(zones):
+            seen: dict[tuple[int, ...], int] = {}
+            ids = [seen.setdefault(week_offsets(zone, w), len(seen)) for w in windows]
+            self.regimes[zone] = (list(seen), np.array(ids, dtype=np.int64))
+            for offsets in seen:
+                step = math.gcd(step, *set(offsets))
+        self.step = step  # minutes per UTC cell
+        self.cells = WEEK_MINUTES // step
+        self.per_slot = vocab.SLOT_MINUTES // step
+
+    def local_to_utc(self, offsets: tuple[int, ...]) -> I64:
+        """For each local cell of the week, the UTC cell it falls on."""
+        local = np.arange(self.cells, dtype=np.int64)
+        off = np.repeat(np.asarray(offsets, dtype=np.int64), self.per_slot) // self.step
+        return (local - off) % self.cells
+
+    def utc_patterns(self, avail: NDArray[np.bool_], offsets: tuple[int, ...]) -> F32:
+        """0/1 UTC week patterns (n x cells) of people with these local slots."""
+        target = self.local_to_utc(offsets)
+        cells = np.repeat(avail, self.per_slot, axis=1)
+        out = np.zeros((avail.shape[0], self.cells), dtype=np.float32)
+        if len(np.unique(target)) == self.cells:  # a bijection: a plain gather
+            source = np.empty_like(target)
+            source[target] = np.arange(self.cells)
+            out[:] = cells[:, source]
+        else:  # a change of offset inside the window: some cells taken twice
+            for j in range(self.cells):
+                out[:, target[j]] = np.maximum(out[:, target[j]], cells[:, j])
+        return out
+
+    def blocks(self, zones: list[str], avail: NDArray[np.bool_]) -> list[ZoneBlock]:
+        """Zone blocks of one side; ``zones`` must be sorted so each zone is contiguous."""
+        out: list[ZoneBlock] = []
+        start = 0
+        while start < len(zones):
+            stop = start
+            while stop < len(zones) and zones[stop] == zones[start]:
+                stop += 1
+            regimes, week_regime = self.regimes[zones[start]]
+            block = ZoneBlock(zones[start], start, stop, regimes, week_regime)
+            for r, offsets in enumerate(regimes):
+                pattern = self.utc_patterns(avail[start:stop], offsets)
+                block.patterns[r] = pattern
+                block.active[r] = np.asarray(pattern.any(axis=0), dtype=bool)
+            out.append(block)
+            start = stop
+        return out
+
+
+def _select(block: ZoneBlock, sel: I64) -> tuple[I64, slice]:
+    """Rows of a block inside a sorted selection, and where they land in the output."""
+    lo, hi = np.searchsorted(sel, [block.start, block.stop])
+    return sel[lo:hi] - block.start, slice(int(lo), int(hi))
+
+
+def overlap_matrix(
+    grid: WeekGrid, rows: list[ZoneBlock], cols: list[ZoneBlock], rsel: I64, csel: I64
+) -> F32:
+    """Smallest weekly overlap over the term, in minutes, of every selected row-column pair.
+
+    ``rsel`` and ``csel`` are sorted indexes of the people to compare. Per pair of
+    zones, only the UTC cells both sides ever use take part, at the coarsest cell
+    size the two zones' offsets allow, and all the pair's distinct combinations of
+    regimes go into one matrix product.
+    """
+    out = np.zeros((len(rsel), len(csel)), dtype=np.float32)
+    for bs in rows:
+        rloc, rout = _select(bs, rsel)
+        if not len(rloc):
+            continue
+        whole_r = len(rloc) == bs.stop - bs.start
+        used: NDArray[np.bool_] = np.asarray(
+            np.any([bs.active[r] for r in range(len(bs.regimes))], axis=0), dtype=bool
+        )
+        lefts: dict[tuple[int, ...], tuple[F32, list[int]]] = {}
+        for bv in cols:
+            cloc, cout = _select(bv, csel)
+            if not len(cloc):
+                continue
+            pairs = zip(bs.week_regime.tolist(), bv.week_regime.tolist(), strict=True)
+            combos = sorted(set(pairs))
+            offsets = {o for r in bs.regimes for o in r} | {o for r in bv.regimes for o in r}
+            factor = math.gcd(vocab.SLOT_MINUTES, *offsets) // grid.step
+            keep = used & (np.arange(grid.cells) % factor == 0)
+            left_regimes = sorted({rs for rs, _ in combos})
+            key = (factor, *left_regimes)
+            if key not in lefts:  # shared by all volunteer zones with the same needs
+                blocks = [bs.patterns[r] if whole_r else bs.patterns[r][rloc] for r in left_regimes]
+                lefts[key] = (np.vstack([b[:, keep] for b in blocks]), left_regimes)
+            left, _ = lefts[key]
+            right_regimes = sorted({rv for _, rv in combos})
+            whole_c = len(cloc) == bv.stop - bv.start
+            right = np.vstack(
+                [
+                    (bv.patterns[r] if whole_c else bv.patterns[r][cloc])[:, keep]
+                    for r in right_regimes
+                ]
+            )
+            product = left @ right.T
+            nr, nc = len(rloc), len(cloc)
+            view = out[rout, cout]
+            for k, (rs, rv) in enumerate(combos):
+                a, b = left_regimes.index(rs) * nr, right_regimes.index(rv) * nc
+                part = product[a : a + nr, b : b + nc]
+                if k == 0:
+                    np.multiply(part, grid.step * factor, out=view)
+                else:
+                    np.minimum(view, part * (grid.step * factor), out=view)
+    return out
+
+
+def _rows_at(blocks: list[ZoneBlock], index: I64, window: int) -> F32:
+    """The UTC patterns in one window of the people at ``index``."""
+    out = np.zeros((len(index), blocks[0].patterns[0].shape[1] if blocks else 0), np.float32)
+    for b in blocks:
+        inside = (index >= b.start) & (index < b.stop)
+        if inside.any():
+            out[inside] = b.patterns[int(b.week_regime[window])][index[inside] - b.start]
+    return out
+
+
+def pair_common(
+    grid: WeekGrid,
+    rows: list[ZoneBlock],
+    cols: list[ZoneBlock],
+    ri: I64,
+    ci: I64,
+    display: list[tuple[int, ...]] | None = None,
+) -> tuple[F32, NDArray[np.bool_] | None]:
+    """For given pairs: smallest weekly overlap (minutes), and optionally common time.
+
+    ``display`` gives, per window, the offsets of the zone to show common time in;
+    the second result is then the local cells (pairs x cells) common in every window.
+    """
+    signatures: dict[tuple[object, ...], int] = {}
+    for k in range(len(grid.windows)):
+        key = (
+            tuple(int(b.week_regime[k]) for b in rows),
+            tuple(int(b.week_regime[k]) for b in cols),
+            display[k] if display is not None else None,
+        )
+        signatures.setdefault(key, k)
+    minutes = np.full(len(ri), np.inf, dtype=np.float32)
+    common = np.ones((len(ri), grid.cells), dtype=bool) if display is not None else None
+    for k in signatures.values():
+        both = _rows_at(rows, ri, k) * _rows_at(cols, ci, k)
+        np.minimum(minutes, both.sum(axis=1) * grid.step, out=minutes)
+        if common is not None and display is not None:
+            common &= both[:, grid.local_to_utc(display[k])] > 0
+    if not len(grid.windows):
+        minutes[:] = 0
+    return minutes, common
+
+
+def display_offsets(grid: WeekGrid, zone: str) -> list[tuple[int, ...]]:
+    """Per window, the offsets of a display zone (it must not need finer cells)."""
+    out = [week_offsets(zone, w) for w in grid.windows]
+    if any(o % grid.step for offsets in out for o in offsets):
+        raise EngineError(f"display zone {zone} needs a finer grid")
+    return out
+
+
+def runs(cells: NDArray[np.bool_], step: int) -> list[list[tuple[int, int, int]]]:
+    """Per row, the (day, start minute, end minute) runs of set cells, split at midnight."""
+    per_day = 24 * 60 // step
+    n = cells.shape[0]
+    days = cells.reshape(n * 7, per_day)
+    padded = np.zeros((n * 7, per_day + 2), dtype=np.int8)
+    padded[:, 1:-1] = days
+    edges = np.diff(padded, axis=1)
+    sr, sc = np.nonzero(edges == 1)
+    er, ec = np.nonzero(edges == -1)
+    out: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
+    for row, start, end in zip(sr.tolist(), sc.tolist(), ec.tolist(), strict=True):
+        out[row // 7].append((row % 7, start * step, end * step))
+    return out
