@@ -84,9 +84,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from matcher.web import auth, main, profile, setup, terms
+    from matcher.web import auth, main, pairs, profile, rounds, setup, terms
 
-    for module in (main, setup, auth, profile, terms):
+    for module in (main, setup, auth, profile, pairs, terms, rounds):
         app.register_blueprint(module.bp)
 
 

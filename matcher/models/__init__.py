@@ -2,6 +2,18 @@
 
 from matcher.models.audit import AuditEvent
 from matcher.models.base import Base
+from matcher.models.matching import (
+    ConstraintKind,
+    MatchRound,
+    Notification,
+    Pair,
+    PairConstraint,
+    PairStatus,
+    RematchRequest,
+    RoundKind,
+    RoundPair,
+    RoundStatus,
+)
 from matcher.models.profile import StudentProfile, VolunteerProfile
 from matcher.models.term import Enrollment, EnrollmentStatus, Term, TermStatus
 from matcher.models.user import Role, User
@@ -9,6 +21,16 @@ from matcher.models.user import Role, User
 __all__ = [
     "AuditEvent",
     "Base",
+    "ConstraintKind",
+    "MatchRound",
+    "Notification",
+    "Pair",
+    "PairConstraint",
+    "PairStatus",
+    "RematchRequest",
+    "RoundKind",
+    "RoundPair",
+    "RoundStatus",
     "Enrollment",
     "EnrollmentStatus",
     "Role",

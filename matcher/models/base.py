@@ -25,6 +25,7 @@ class Base(DeclarativeBase):
             str: String(255),
             dict[str, Any]: JSON,
             list[str]: JSON,
+            list[Any]: JSON,
         },
     )
 

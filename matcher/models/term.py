@@ -35,6 +35,10 @@ class Term(Base):
     applications_open_on: Mapped[dt.date]
     applications_close_on: Mapped[dt.date]
     status: Mapped[str] = mapped_column(String(20), default=TermStatus.DRAFT)
+    # Set once, atomically, when the term's pairs are published (see services.publishing).
+    published_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("match_round.id", ondelete="SET NULL", use_alter=True)
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     enrollments: Mapped[list[Enrollment]] = relationship(

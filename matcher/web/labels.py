@@ -77,6 +77,7 @@ DAYS = dict(
         strict=True,
     )
 )
+DAY_CODES = vocab.DAYS  # day number -> code, for Interval.day
 TERM_STATUSES = {
     "draft": _l("Draft"),
     "open": _l("Open for applications"),

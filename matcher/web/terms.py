@@ -11,9 +11,10 @@ from wtforms.fields.choices import SelectChoice
 
 from matcher.extensions import db
 from matcher.models import Enrollment, Role, Term
-from matcher.services import ServiceError, profiles, terms
+from matcher.services import ServiceError, dashboard, pairs, profiles, rounds, terms
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
+from matcher.web.forms.rounds import RoundSettingsForm
 from matcher.web.forms.terms import EnrollmentActionForm, TermForm
 
 bp = Blueprint("terms", __name__, url_prefix="/terms")
@@ -70,6 +71,10 @@ def show(term_id: int) -> str:
         "terms/show.html",
         term=term,
         status=status,
+        rounds=rounds.rounds_of(term),
+        heatmap=dashboard.week_heatmap(term, current_user.timezone),
+        requests=pairs.open_requests(term),
+        settings_form=RoundSettingsForm(),
         students=terms.applicants(term, Role.STUDENT, status),
         volunteers=terms.applicants(term, Role.VOLUNTEER, status),
         counts=terms.status_counts(term),

@@ -11,8 +11,6 @@ from matcher.services.accounts import MIN_PASSWORD_LENGTH
 from matcher.web.forms.fields import TimezoneField
 from matcher.web.labels import choices
 
-PASSWORD_HELP = _l("At least %(n)d characters. A few words in a row are easy to remember.")
-
 
 def _new_password(label: Any) -> PasswordField:
     return PasswordField(
@@ -27,7 +25,10 @@ def _new_password(label: Any) -> PasswordField:
                 ),
             ),
         ],
-        description=PASSWORD_HELP % {"n": MIN_PASSWORD_LENGTH},
+        description=_l(
+            "At least %(n)d characters. A few words in a row are easy to remember.",
+            n=MIN_PASSWORD_LENGTH,
+        ),
     )
 
 

@@ -1,0 +1,174 @@
+"""Matching rounds, the coordinator's constraints, published pairs and what follows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.models.base import Base, utcnow
+
+
+class RoundKind(enum.StrEnum):
+    FULL = "full"  # everyone approved, before the term's pairs are published
+    REMATCH = "rematch"  # mid-term: only the free people, around the active pairs
+
+
+class RoundStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class ConstraintKind(enum.StrEnum):
+    LOCK = "lock"
+    FORBID = "forbid"
+
+
+class PairStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class MatchRound(Base):
+    """A draft run of the engine for a term: its settings, a snapshot of its inputs, its result."""
+
+    __tablename__ = "match_round"
+    __table_args__ = (UniqueConstraint("term_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]  # 1, 2, ... within the term
+    kind: Mapped[str] = mapped_column(String(10), default=RoundKind.FULL)
+    status: Mapped[str] = mapped_column(String(10), default=RoundStatus.DRAFT)
+    settings: Mapped[dict[str, Any]]
+    # People as the engine saw them (engine dicts plus user id and display name), so that
+    # later profile edits do not change the round.
+    snapshot: Mapped[dict[str, Any]]
+    # The engine's unmatched reasons and statistics (MatchResult.to_dict() without pairs).
+    result: Mapped[dict[str, Any]]
+    matched: Mapped[int] = mapped_column(default=0)
+    lowest_score: Mapped[float | None]
+    mean_score: Mapped[float | None]
+    seconds: Mapped[float] = mapped_column(default=0.0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    published_at: Mapped[dt.datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    pairs: Mapped[list[RoundPair]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="RoundPair.id"
+    )
+
+
+class RoundPair(Base):
+    """A pair a round proposes; the coordinator may lock, swap or assign by hand."""
+
+    __tablename__ = "round_pair"
+    __table_args__ = (UniqueConstraint("round_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("match_round.id", ondelete="CASCADE"), index=True
+    )
+    student_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    score: Mapped[float]
+    overlap_hours: Mapped[float]
+    breakdown: Mapped[list[Any]] = mapped_column(default=list)
+    locked: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(10), default="engine")  # engine, manual, swap
+    violations: Mapped[list[Any]] = mapped_column(default=list)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+
+    round: Mapped[MatchRound] = relationship(back_populates="pairs")
+
+
+class PairConstraint(Base):
+    """A coordinator's "must pair" (lock) or "never pair" (forbid) for a term."""
+
+    __tablename__ = "pair_constraint"
+    __table_args__ = (UniqueConstraint("term_id", "student_id", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    override_reason: Mapped[str] = mapped_column(Text, default="")  # a lock that breaks a rule
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class Pair(Base):
+    """A published pairing of a student with a volunteer."""
+
+    __tablename__ = "pair"
+    __table_args__ = (
+        # A student has at most one active pair per term.
+        Index(
+            "uq_pair_active_student",
+            "term_id",
+            "student_id",
+            unique=True,
+            postgresql_where=text("status = 'active'"),
+            sqlite_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id", ondelete="SET NULL"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=PairStatus.ACTIVE)
+    score: Mapped[float]
+    overlap_hours: Mapped[float]
+    breakdown: Mapped[list[Any]] = mapped_column(default=list)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    started_on: Mapped[dt.date]
+    ended_on: Mapped[dt.date | None]
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    student: Mapped[User] = relationship(foreign_keys=[student_id])
+    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
+
+
+class RematchRequest(Base):
+    """A student's or volunteer's private request for a new partner; the partner is not told."""
+
+    __tablename__ = "rematch_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pair.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[dt.datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    pair: Mapped[Pair] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
+
+class Notification(Base):
+    """One "your partner is ready" email to one person for one term: sent, or why not."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("term_id", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30), default="partner_ready")
+    sent_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship()
+
+
+from matcher.models.user import User  # noqa: E402

@@ -1,0 +1,144 @@
+"""A realistic demo term, from the deterministic sample generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from matcher.engine.vocab import SLOTS_PER_WEEK
+from matcher.extensions import db
+from matcher.models import (
+    Enrollment,
+    EnrollmentStatus,
+    Pair,
+    PairStatus,
+    Role,
+    StudentProfile,
+    Term,
+    TermStatus,
+    User,
+    VolunteerProfile,
+)
+from matcher.sample import SampleStudent, SampleVolunteer, generate_people
+from matcher.services.accounts import hash_password
+from matcher.services.errors import ServiceError
+
+DEMO_PASSWORD = "demo-password-2027"
+COORDINATOR_EMAIL = "coordinator@example.org"
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    term: Term
+    coordinator: str
+    student: str
+    volunteer: str
+    password: str
+
+
+def _week(slots: tuple[int, ...]) -> str:
+    on = set(slots)
+    return "".join("1" if i in on else "0" for i in range(SLOTS_PER_WEEK))
+
+
+def _season(day: dt.date) -> str:
+    return ("Winter", "Spring", "Summer", "Autumn")[(day.month % 12) // 3]
+
+
+def load_demo(
+    today: dt.date, *, students: int = 78, volunteers: int = 78, seed: int = 2024
+) -> DemoLogins:
+    """An open term of approved students and volunteers, and last term's continuing pairs."""
+    starts = today + dt.timedelta(days=21)
+    name = f"{_season(starts)} {starts.year}"
+    if db.session.scalar(select(Term).where(Term.name == name)) is not None:
+        raise ServiceError(f"A term named {name!r} exists already: the demo data is loaded.")
+    term = Term(
+        name=name,
+        starts_on=starts,
+        ends_on=starts + dt.timedelta(weeks=16),
+        applications_open_on=today - dt.timedelta(days=30),
+        applications_close_on=today + dt.timedelta(days=14),
+        status=TermStatus.OPEN,
+    )
+    previous = Term(
+        name=f"{_season(starts - dt.timedelta(weeks=20))} {(starts - dt.timedelta(weeks=20)).year} (demo)",
+        starts_on=starts - dt.timedelta(weeks=22),
+        ends_on=starts - dt.timedelta(weeks=6),
+        applications_open_on=starts - dt.timedelta(weeks=28),
+        applications_close_on=starts - dt.timedelta(weeks=23),
+        status=TermStatus.CLOSED,
+    )
+    db.session.add_all([term, previous])
+    password_hash = hash_password(DEMO_PASSWORD)
+    coordinator = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
+    if coordinator is None:
+        coordinator = User(email=COORDINATOR_EMAIL, password_hash=password_hash,
+                           role=Role.COORDINATOR, display_name="Demo Coordinator",
+                           timezone="Asia/Seoul")  # fmt: skip
+        db.session.add(coordinator)
+    sample_students, sample_volunteers = generate_people(students, volunteers, seed)
+    users: dict[str, User] = {}
+    for index, s in enumerate(sample_students):
+        users[s.id] = _student(s, password_hash, term, approved=index % 26 != 25)
+    for index, v in enumerate(sample_volunteers):
+        users[v.id] = _volunteer(v, password_hash, term, approved=index % 39 != 38)
+    db.session.add_all(users.values())
+    db.session.flush()
+    for s in sample_students:
+        if s.previous_partner_id:
+            db.session.add(
+                Pair(
+                    term_id=previous.id,
+                    student_id=users[s.id].id,
+                    volunteer_id=users[s.previous_partner_id].id,
+                    status=PairStatus.ENDED,
+                    score=70.0,
+                    overlap_hours=3.0,
+                    started_on=previous.starts_on,
+                    ended_on=previous.ends_on,
+                    end_reason="Term ended",
+                )  # fmt: skip
+            )
+    db.session.commit()
+    return DemoLogins(term, coordinator.email, users[sample_students[0].id].email,
+                      users[sample_volunteers[0].id].email, DEMO_PASSWORD)  # fmt: skip
+
+
+def _enrollment(term: Term, approved: bool, continues: bool) -> Enrollment:
+    status = EnrollmentStatus.APPROVED if approved else EnrollmentStatus.APPLIED
+    return Enrollment(term=term, status=status, continue_with_partner=continues)
+
+
+def _student(s: SampleStudent, password_hash: str, term: Term, approved: bool) -> User:
+    user = User(email=s.email, password_hash=password_hash, role=Role.STUDENT,
+                display_name=s.display_name, locale=s.locale, timezone=s.timezone)  # fmt: skip
+    user.student_profile = StudentProfile(
+        english_level=s.english_level, goals=list(s.goals), interests=list(s.interests),
+        interests_other=s.interests_other, gender=s.gender or None,
+        tutor_gender=s.tutor_gender or None, tutor_gender_required=s.tutor_gender_required,
+        format=s.format, city=s.city, contact=_contact(s.contact, s.email),
+        availability=_week(s.availability),
+    )  # fmt: skip
+    user.enrollments.append(_enrollment(term, approved, s.continue_partner))
+    return user
+
+
+def _volunteer(v: SampleVolunteer, password_hash: str, term: Term, approved: bool) -> User:
+    user = User(email=v.email, password_hash=password_hash, role=Role.VOLUNTEER,
+                display_name=v.display_name, locale=v.locale, timezone=v.timezone)  # fmt: skip
+    user.volunteer_profile = VolunteerProfile(
+        experience=v.experience, korean_level=v.korean_level, goals=list(v.goals),
+        interests=list(v.interests), interests_other=v.interests_other,
+        gender=v.gender or None, capacity=v.capacity, format=v.format, city=v.city,
+        contact=_contact(v.contact, v.email), availability=_week(v.availability),
+    )  # fmt: skip
+    user.enrollments.append(_enrollment(term, approved, v.continue_partner))
+    return user
+
+
+def _contact(route: str, email: str) -> str:
+    """The sample says which route; a real person writes the address itself."""
+    return f"Email: {email}" if route == "email" else route

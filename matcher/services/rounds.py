@@ -1,0 +1,314 @@
+"""Matching rounds: run the engine on a term's people and read the result back."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from matcher import engine
+from matcher.extensions import db
+from matcher.models import (
+    ConstraintKind,
+    MatchRound,
+    Pair,
+    PairConstraint,
+    PairStatus,
+    RoundKind,
+    RoundPair,
+    RoundStatus,
+    Term,
+    User,
+)
+from matcher.services import audit
+from matcher.services.errors import ServiceError
+from matcher.services.snapshot import TermPeople, engine_id, freeze, term_people, thaw
+
+HISTOGRAM_BINS = 10
+
+
+def latest_round(term: Term) -> MatchRound | None:
+    return db.session.scalars(
+        select(MatchRound).where(MatchRound.term_id == term.id).order_by(MatchRound.number.desc())
+    ).first()
+
+
+def rounds_of(term: Term) -> list[MatchRound]:
+    return list(
+        db.session.scalars(
+            select(MatchRound).where(MatchRound.term_id == term.id).order_by(MatchRound.number)
+        )
+    )
+
+
+def get_round(term: Term, number: int) -> MatchRound | None:
+    return db.session.scalar(
+        select(MatchRound).where(MatchRound.term_id == term.id, MatchRound.number == number)
+    )
+
+
+def constraints_of(term_id: int) -> list[PairConstraint]:
+    return list(
+        db.session.scalars(
+            select(PairConstraint)
+            .where(PairConstraint.term_id == term_id)
+            .order_by(PairConstraint.id)
+        )
+    )
+
+
+def active_pairs(term: Term) -> list[Pair]:
+    return list(
+        db.session.scalars(
+            select(Pair)
+            .where(Pair.term_id == term.id, Pair.status == PairStatus.ACTIVE)
+            .order_by(Pair.id)
+        )
+    )
+
+
+def _names(user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return dict(rows.tuples().all())
+
+
+def _engine_inputs(term: Term, people: TermPeople) -> dict[str, Any]:
+    """Locks, forbids and fixed pairs for the engine, refusing locks on absent people."""
+    in_pool = {p.id for p in [*people.students, *people.volunteers]}
+    constraints = constraints_of(term.id)
+    names = _names({c.student_id for c in constraints} | {c.volunteer_id for c in constraints})
+    locks: list[tuple[str, str]] = []
+    overrides: list[tuple[str, str]] = []
+    forbids: list[tuple[str, str]] = []
+    for c in constraints:
+        pair = (engine_id(c.student_id), engine_id(c.volunteer_id))
+        if c.kind == ConstraintKind.FORBID:
+            if pair[0] in in_pool and pair[1] in in_pool:
+                forbids.append(pair)
+            continue
+        absent = [p for p in pair if p not in in_pool]
+        if absent:
+            who = names.get(int(absent[0]), absent[0])
+            raise ServiceError(
+                _(
+                    "The lock of %(student)s with %(volunteer)s cannot be kept: %(who)s is not "
+                    "approved with a complete profile any more. Remove the lock or approve "
+                    "%(who)s again.",
+                    student=names.get(c.student_id, "?"),
+                    volunteer=names.get(c.volunteer_id, "?"),
+                    who=who,
+                )
+            )
+        (overrides if c.override_reason else locks).append(pair)
+    return {"locks": locks, "forbids": forbids, "fixed": overrides}
+
+
+def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> MatchRound:
+    """Solve the term's matching into a new draft round (a re-match once pairs are published)."""
+    people = term_people(term)
+    if not people.students or not people.volunteers:
+        raise ServiceError(
+            _(
+                "There is nobody to match yet: %(term)s needs at least one approved student "
+                "and one approved volunteer with a complete profile.",
+                term=term.name,
+            )
+        )
+    kwargs = _engine_inputs(term, people)
+    kind = RoundKind.FULL
+    if term.published_round_id is not None:
+        kind = RoundKind.REMATCH
+        kwargs = _rematch_scope(term, people, kwargs)
+    try:
+        result = engine.match(
+            people.students,
+            people.volunteers,
+            settings,
+            term_start=term.starts_on,
+            term_end=term.ends_on,
+            **kwargs,
+        )
+    except engine.InvalidLock as error:
+        raise ServiceError(
+            _(
+                "The lock of %(student)s with %(volunteer)s breaks a rule of matching "
+                "(%(rule)s). Remove the lock, or assign the pair by hand with a reason.",
+                student=people.names.get(error.student_id, error.student_id),
+                volunteer=people.names.get(error.volunteer_id, error.volunteer_id),
+                rule=str(error).split(": ", 1)[-1],
+            )
+        ) from error
+    except engine.EngineError as error:
+        raise ServiceError(_("The round could not run: %(why)s", why=str(error))) from error
+    number = (
+        db.session.scalar(select(func.max(MatchRound.number)).where(MatchRound.term_id == term.id))
+        or 0
+    ) + 1
+    stats = result.stats
+    round_ = MatchRound(
+        term_id=term.id,
+        number=number,
+        kind=kind,
+        settings=settings.to_dict(),
+        snapshot=freeze(people),
+        result={
+            "unmatched_students": [u.to_dict() for u in result.unmatched_students],
+            "unmatched_volunteers": [u.to_dict() for u in result.unmatched_volunteers],
+            "stats": stats,
+        },
+        seconds=float(stats.get("seconds", {}).get("total", 0.0)),
+        created_by_id=by.id if by else None,
+    )
+    fixed = set(kwargs.get("fixed", ()))
+    for p in result.pairs:
+        round_.pairs.append(
+            RoundPair(
+                student_id=int(p.student_id),
+                volunteer_id=int(p.volunteer_id),
+                score=p.score,
+                overlap_hours=p.overlap_hours,
+                breakdown=[c.to_dict() for c in p.breakdown],
+                violations=[v.to_dict() for v in p.violations],
+                locked=p.locked,
+                source="fixed" if (p.student_id, p.volunteer_id) in fixed else "engine",
+            )
+        )
+    refresh_figures(round_)
+    db.session.add(round_)
+    db.session.flush()
+    audit.record(by, "round.run", term_id=term.id, round=number, matched=round_.matched)
+    db.session.commit()
+    return round_
+
+
+def _rematch_scope(term: Term, people: TermPeople, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Mid-term: keep every active pair as it is and solve only the free people."""
+    in_pool = {p.id for p in [*people.students, *people.volunteers]}
+    fixed = [
+        (engine_id(p.student_id), engine_id(p.volunteer_id))
+        for p in active_pairs(term)
+        if engine_id(p.student_id) in in_pool and engine_id(p.volunteer_id) in in_pool
+    ]
+    paired_students = {s for s, _v in fixed}
+    load = Counter(v for _s, v in fixed)
+    free_students = [s.id for s in people.students if s.id not in paired_students]
+    free_volunteers = [v.id for v in people.volunteers if load[v.id] < v.capacity]
+    locks = [lk for lk in kwargs["locks"] if lk[0] in free_students]
+    return {
+        "locks": locks,
+        "forbids": kwargs["forbids"],
+        "fixed": fixed,
+        "only_students": free_students,
+        "only_volunteers": free_volunteers,
+    }
+
+
+def refresh_figures(round_: MatchRound) -> None:
+    """Recompute the round's summary figures from its pairs (after any adjustment)."""
+    scores = [p.score for p in round_.pairs if p.source != "fixed"] or [
+        p.score for p in round_.pairs
+    ]
+    round_.matched = len(round_.pairs)
+    round_.lowest_score = round(min(scores), 1) if scores else None
+    round_.mean_score = round(sum(scores) / len(scores), 1) if scores else None
+
+
+@dataclass
+class PairRow:
+    pair: RoundPair
+    student_name: str
+    volunteer_name: str
+
+
+@dataclass
+class UnmatchedRow:
+    user_id: int
+    name: str
+    reason: str
+
+
+@dataclass
+class RoundView:
+    round: MatchRound
+    people: TermPeople
+    pairs: list[PairRow]
+    unmatched_students: list[UnmatchedRow]
+    unmatched_volunteers: list[UnmatchedRow]
+    histogram: list[int] = field(default_factory=list)
+    locked: set[tuple[int, int]] = field(default_factory=set)
+
+    @property
+    def editable(self) -> bool:
+        return self.round.status == RoundStatus.DRAFT
+
+
+def view_round(round_: MatchRound) -> RoundView:
+    """The round with names, the unmatched with reasons, and the score histogram."""
+    people = thaw(round_.snapshot)
+    name = people.names.get
+    rows = [
+        PairRow(p, name(engine_id(p.student_id), "?"), name(engine_id(p.volunteer_id), "?"))
+        for p in sorted(round_.pairs, key=lambda p: (-p.score, p.student_id))
+    ]
+    reasons = {
+        u["id"]: u["text"]
+        for key in ("unmatched_students", "unmatched_volunteers")
+        for u in round_.result.get(key, [])
+    }
+    changed = _("Left without a partner by a coordinator's change in this round.")
+    paired_students = {engine_id(p.student_id) for p in round_.pairs}
+    paired_volunteers = {engine_id(p.volunteer_id) for p in round_.pairs}
+    unmatched_s = [
+        UnmatchedRow(int(s.id), s.display_name, reasons.get(s.id, changed))
+        for s in people.students
+        if s.id not in paired_students
+    ]
+    unmatched_v = [
+        UnmatchedRow(int(v.id), v.display_name, reasons.get(v.id, changed))
+        for v in people.volunteers
+        if v.id not in paired_volunteers
+    ]
+    bins = [0] * HISTOGRAM_BINS
+    for p in round_.pairs:
+        bins[min(int(p.score // (100 / HISTOGRAM_BINS)), HISTOGRAM_BINS - 1)] += 1
+    locked = {
+        (c.student_id, c.volunteer_id)
+        for c in constraints_of(round_.term_id)
+        if c.kind == ConstraintKind.LOCK
+    }
+    return RoundView(round_, people, rows, unmatched_s, unmatched_v, bins, locked)
+
+
+@dataclass
+class Comparison:
+    a: MatchRound
+    b: MatchRound
+    differences: list[tuple[str, str, str]]  # student, volunteer in a, volunteer in b
+    same: int
+
+
+def compare_rounds(a: MatchRound, b: MatchRound) -> Comparison:
+    if a.term_id != b.term_id:
+        raise ServiceError(_("Only rounds of the same term can be compared."))
+    names = {**thaw(a.snapshot).names, **thaw(b.snapshot).names}
+    in_a = {p.student_id: p.volunteer_id for p in a.pairs}
+    in_b = {p.student_id: p.volunteer_id for p in b.pairs}
+    nobody = "—"
+    differences = []
+    for student in sorted(set(in_a) | set(in_b), key=lambda s: names.get(engine_id(s), "")):
+        va, vb = in_a.get(student), in_b.get(student)
+        if va != vb:
+            differences.append(
+                (
+                    names.get(engine_id(student), "?"),
+                    names.get(engine_id(va), "?") if va else nobody,
+                    names.get(engine_id(vb), "?") if vb else nobody,
+                )
+            )
+    same = sum(1 for s, v in in_a.items() if in_b.get(s) == v)
+    return Comparison(a, b, differences, same)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, IntegerField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from matcher import engine
+from matcher.engine.vocab import CRITERIA
+from matcher.web import labels
+
+_WEIGHT = {
+    "validators": [
+        InputRequired(_l("Give a weight from 0 to 100.")),
+        NumberRange(0, 100, _l("Give a weight from 0 to 100.")),
+    ]
+}
+
+
+class RoundSettingsForm(FlaskForm):
+    weight_overlap = IntegerField(_l("Common time"), default=30, **_WEIGHT)
+    weight_interests = IntegerField(_l("Shared interests"), default=15, **_WEIGHT)
+    weight_goals = IntegerField(_l("Goals the tutor supports"), default=20, **_WEIGHT)
+    weight_level = IntegerField(_l("Level fit"), default=15, **_WEIGHT)
+    weight_gender = IntegerField(_l("Gender preference"), default=10, **_WEIGHT)
+    weight_continuity = IntegerField(_l("Same partner as last term"), default=10, **_WEIGHT)
+    min_overlap_hours = DecimalField(
+        _l("Minimum common time (hours a week)"),
+        default=2,
+        places=1,
+        validators=[
+            InputRequired(_l("Give the minimum common time in hours, e.g. 2.")),
+            NumberRange(0.5, 40, _l("Give between 0.5 and 40 hours.")),
+        ],
+    )
+    objective = RadioField(
+        _l("Objective"),
+        choices=labels.choices(
+            {
+                "best": _l("Best total: the highest sum of scores"),
+                "fair": _l("Fairest: the best lowest score first, then the best total"),
+            }
+        ),
+        default="best",
+    )
+    lock_continuing = BooleanField(
+        _l("Keep pairs from last term when both people asked to continue"), default=True
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if sum(getattr(self, f"weight_{c}").data for c in CRITERIA) <= 0:
+            self.weight_overlap.errors = [_l("At least one weight must be above 0.")]
+            return False
+        return True
+
+    def settings(self) -> engine.Settings:
+        return engine.Settings(
+            weights=engine.Weights(
+                **{c: float(getattr(self, f"weight_{c}").data) for c in CRITERIA}
+            ),
+            min_overlap_hours=float(self.min_overlap_hours.data),
+            objective=self.objective.data,
+            lock_continuing=bool(self.lock_continuing.data),
+        )
+
+
+class PersonForm(FlaskForm):
+    student_id = IntegerField(validators=[Optional()])
+    volunteer_id = IntegerField(validators=[Optional()])
+    other_student_id = IntegerField(validators=[Optional()])
+    reason = TextAreaField(_l("Reason for the override"), validators=[Length(max=500)])
+
+
+class EndPairForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why does the pair end?"),
+        validators=[
+            DataRequired(_l("Say why the pair ends; the reason is kept.")),
+            Length(max=500),
+        ],
+    )
+
+
+class RematchRequestForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Anything the coordinators should know (optional, only they see it)"),
+        validators=[Length(max=1000)],
+    )

@@ -1,0 +1,247 @@
+"""Coordinators: run, review, adjust, compare and publish matching rounds; manage pairs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from matcher.extensions import db
+from matcher.models import MatchRound, Pair, RematchRequest, Role, Term
+from matcher.services import ServiceError, adjust, pairs, publishing, rounds, terms
+from matcher.web.access import guard_blueprint
+from matcher.web.forms.rounds import EndPairForm, PersonForm, RoundSettingsForm
+from matcher.web.util import today
+
+bp = Blueprint("rounds", __name__, url_prefix="/terms/<int:term_id>")
+guard_blueprint(bp, Role.COORDINATOR)
+
+
+def _term(term_id: int) -> Term:
+    term = terms.get_term(term_id)
+    if term is None:
+        abort(404)
+    return term
+
+
+def _round(term_id: int, number: int) -> MatchRound:
+    round_ = rounds.get_round(_term(term_id), number)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _back(round_: MatchRound) -> BaseResponse:
+    return redirect(url_for("rounds.show", term_id=round_.term_id, number=round_.number))
+
+
+def _attempt(action, success: str | None = None) -> bool:  # type: ignore[no-untyped-def]
+    """Run a service call; flash its refusal (and roll back) or the success message."""
+    try:
+        action()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    if success:
+        flash(success, "success")
+    return True
+
+
+def _form_errors(form) -> None:  # type: ignore[no-untyped-def]
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")
+
+
+@bp.post("/rounds")
+def run(term_id: int) -> BaseResponse:
+    term = _term(term_id)
+    form = RoundSettingsForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return redirect(url_for("terms.show", term_id=term.id))
+    try:
+        round_ = rounds.run_round(term, form.settings(), by=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("terms.show", term_id=term.id))
+    flash(_("Round %(n)d is ready for review.", n=round_.number), "success")
+    return _back(round_)
+
+
+@bp.get("/rounds/<int:number>")
+def show(term_id: int, number: int) -> str:
+    term, round_ = _term(term_id), _round(term_id, number)
+    return render_template(
+        "rounds/show.html",
+        term=term,
+        view=rounds.view_round(round_),
+        latest=rounds.latest_round(term),
+        constraints=rounds.constraints_of(term_id),
+        form=PersonForm(),
+    )
+
+
+@bp.post("/rounds/<int:number>/<any(lock, unpair, forbid, assign, swap):action>")
+def adjust_round(term_id: int, number: int, action: str) -> BaseResponse:
+    round_ = _round(term_id, number)
+    form = PersonForm()
+    if not form.validate_on_submit() or form.student_id.data is None:
+        flash(_("Choose a student first."), "error")
+        return _back(round_)
+    student, volunteer = form.student_id.data, form.volunteer_id.data
+    reason = form.reason.data or ""
+    calls = {
+        "lock": lambda: adjust.lock_pair(round_, student, by=current_user),
+        "unpair": lambda: adjust.unpair(round_, student, by=current_user),
+        "forbid": lambda: adjust.forbid_pair(round_, student, volunteer, by=current_user),
+        "assign": lambda: adjust.assign(round_, student, volunteer, by=current_user, reason=reason),
+        "swap": lambda: adjust.swap(
+            round_, student, form.other_student_id.data, by=current_user, reason=reason
+        ),
+    }
+    if action in ("forbid", "assign") and volunteer is None:
+        flash(_("Choose a volunteer first."), "error")
+    elif action == "swap" and form.other_student_id.data is None:
+        flash(_("Choose the second student of the swap."), "error")
+    else:
+        _attempt(calls[action], _("Saved."))
+    return _back(round_)
+
+
+@bp.post("/constraints/<int:constraint_id>/delete")
+def remove_constraint(term_id: int, constraint_id: int) -> BaseResponse:
+    round_ = _round(term_id, request.args.get("round", type=int) or 0)
+    form = PersonForm()
+    if form.validate_on_submit():
+        _attempt(lambda: adjust.remove_constraint(round_, constraint_id, by=current_user))
+    return _back(round_)
+
+
+@bp.get("/rounds/<int:number>/alternatives")
+def alternatives(term_id: int, number: int) -> str | BaseResponse:
+    round_ = _round(term_id, number)
+    student_id = request.args.get("student", type=int)
+    volunteer_id = request.args.get("volunteer", type=int)
+    if (student_id is None) == (volunteer_id is None):
+        abort(400)
+    try:
+        found = adjust.alternatives(round_, student_id=student_id, volunteer_id=volunteer_id)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return _back(round_)
+    view = rounds.view_round(round_)
+    person_id = student_id if student_id is not None else volunteer_id
+    return render_template(
+        "rounds/alternatives.html",
+        term=_term(term_id),
+        view=view,
+        person_name=view.people.names.get(str(person_id), "?"),
+        student_id=student_id,
+        volunteer_id=volunteer_id,
+        alternatives=found,
+        form=PersonForm(),
+    )
+
+
+@bp.get("/rounds/compare")
+def compare(term_id: int) -> str:
+    term = _term(term_id)
+    a = rounds.get_round(term, request.args.get("a", type=int) or 0)
+    b = rounds.get_round(term, request.args.get("b", type=int) or 0)
+    if a is None or b is None:
+        abort(404)
+    return render_template("rounds/compare.html", term=term, comparison=rounds.compare_rounds(a, b))
+
+
+@bp.post("/rounds/<int:number>/publish")
+def publish(term_id: int, number: int) -> BaseResponse:
+    round_ = _round(term_id, number)
+    if not PersonForm().validate_on_submit():
+        abort(400)
+    try:
+        outcome = publishing.publish_round(round_, by=current_user, today=today())
+    except ServiceError as error:
+        flash(error.message, "error")
+        return _back(round_)
+    flash(_("Round %(n)d is published: %(pairs)d pairs.", n=number, pairs=outcome.pairs), "success")
+    if outcome.delivery.failed:
+        flash(
+            _(
+                "%(failed)d emails could not be sent (%(sent)d were). The pairs are published; "
+                "re-send the emails from the pairs page when the mail server is back.",
+                failed=outcome.delivery.failed,
+                sent=outcome.delivery.sent,
+            ),
+            "error",
+        )
+    return redirect(url_for("rounds.published", term_id=term_id))
+
+
+@bp.get("/pairs")
+def published(term_id: int) -> str:
+    term = _term(term_id)
+    return render_template(
+        "rounds/pairs.html",
+        term=term,
+        active=pairs.term_pairs(term),
+        ended=pairs.term_pairs(term, "ended"),
+        requests=pairs.open_requests(term),
+        unsent=publishing.unsent(term),
+        form=EndPairForm(),
+        settings_form=RoundSettingsForm(),
+    )
+
+
+@bp.post("/emails/resend")
+def resend(term_id: int) -> BaseResponse:
+    term = _term(term_id)
+    if PersonForm().validate_on_submit():
+        try:
+            delivery = publishing.resend_failed(term, by=current_user)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("%(sent)d sent, %(failed)d failed.", sent=delivery.sent, failed=delivery.failed),
+                  "error" if delivery.failed else "success")  # fmt: skip
+    return redirect(url_for("rounds.published", term_id=term_id))
+
+
+@bp.post("/pairs/<int:pair_id>/end")
+def end_pair(term_id: int, pair_id: int) -> BaseResponse:
+    pair = db.session.get(Pair, pair_id)
+    if pair is None or pair.term_id != _term(term_id).id:
+        abort(404)
+    form = EndPairForm()
+    if form.validate_on_submit():
+        _attempt(
+            lambda: pairs.end_pair(pair, form.reason.data, by=current_user, today=today()),
+            _("The pair has ended. Run a re-match to find new partners for both."),
+        )
+    else:
+        _form_errors(form)
+    return redirect(url_for("rounds.published", term_id=term_id))
+
+
+@bp.post("/requests/<int:request_id>/dismiss")
+def dismiss(term_id: int, request_id: int) -> BaseResponse:
+    found = db.session.get(RematchRequest, request_id)
+    if found is None or found.pair.term_id != _term(term_id).id:
+        abort(404)
+    if PersonForm().validate_on_submit():
+        _attempt(lambda: pairs.dismiss_request(found, by=current_user))
+    return redirect(url_for("rounds.published", term_id=term_id))
+
+
+@bp.get("/pairs.csv")
+def export(term_id: int) -> Response:
+    term = _term(term_id)
+    filename = f"pairs-term-{term.id}.csv"
+    return Response(
+        pairs.export_csv(term, by=current_user),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
