@@ -63,8 +63,9 @@ def load_demo(
         applications_close_on=today + dt.timedelta(days=14),
         status=TermStatus.OPEN,
     )
+    last = starts - dt.timedelta(weeks=20)
     previous = Term(
-        name=f"{_season(starts - dt.timedelta(weeks=20))} {(starts - dt.timedelta(weeks=20)).year} (demo)",
+        name=f"{_season(last)} {last.year} (demo)",
         starts_on=starts - dt.timedelta(weeks=22),
         ends_on=starts - dt.timedelta(weeks=6),
         applications_open_on=starts - dt.timedelta(weeks=28),

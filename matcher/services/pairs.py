@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass
 
@@ -63,19 +64,17 @@ def my_pairs(user: User) -> list[PartnerView]:
         student = engine_student(pair.student)
         volunteer = engine_volunteer(pair.volunteer)
         partner = pair.volunteer if user.role == Role.STUDENT else pair.student
-
-        def common(zone: str, term: Term = term) -> list[engine.Interval]:
-            return list(
-                engine.common_availability(student, volunteer, term.starts_on, term.ends_on, zone)
-            )
+        common = functools.partial(
+            engine.common_availability, student, volunteer, term.starts_on, term.ends_on
+        )
 
         views.append(
             PartnerView(
                 pair=pair,
                 term=term,
                 partner=partner,
-                common_in_my_zone=common(user.timezone),
-                common_in_partner_zone=common(partner.timezone),
+                common_in_my_zone=list(common(user.timezone)),
+                common_in_partner_zone=list(common(partner.timezone)),
                 shared_interests=sorted(student.interests & volunteer.interests),
                 open_request=_open_request(pair, user),
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import smtplib
 from collections import Counter
@@ -166,10 +167,8 @@ def send_partner_emails(term: Term, user_ids: set[int]) -> Delivery:
             note.sent_at, note.last_error = utcnow(), ""
             sent += 1
         db.session.commit()
-    try:
+    with contextlib.suppress(OSError, smtplib.SMTPException):
         connection.close()
-    except (OSError, smtplib.SMTPException):
-        pass
     return Delivery(sent, failed)
 
 

@@ -205,8 +205,9 @@ def resend(term_id: int) -> BaseResponse:
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(_("%(sent)d sent, %(failed)d failed.", sent=delivery.sent, failed=delivery.failed),
-                  "error" if delivery.failed else "success")  # fmt: skip
+            message = _("%(sent)d sent, %(failed)d failed.", sent=delivery.sent,
+                        failed=delivery.failed)  # fmt: skip
+            flash(message, "error" if delivery.failed else "success")
     return redirect(url_for("rounds.published", term_id=term_id))
 
 
