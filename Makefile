@@ -21,7 +21,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 # Catalogs compile as part of the install.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d matcher/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d matcher/translations
 
 install: $(VENV)/.installed translations
 
@@ -49,8 +49,8 @@ bench: install
 
 # Refresh the message catalogs after changing user-facing strings.
 messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o matcher/translations/messages.pot .
-	$(BIN)/pybabel update -q -i matcher/translations/messages.pot -d matcher/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o matcher/translations/messages.pot .
+	$(BIN)/pybabel -q update -i matcher/translations/messages.pot -d matcher/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

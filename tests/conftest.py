@@ -181,3 +181,33 @@ def auth(client: FlaskClient) -> AuthActions:
 @pytest.fixture
 def coordinator(make_user: Callable[..., User]) -> User:
     return make_user("coordinator", display_name="Coord")
+
+
+@pytest.fixture
+def pool(make_term, make_user, coordinator):
+    """An open term with three approved students in Seoul and three approved volunteers
+    (Tokyo, Los Angeles, Seoul), all able to meet on weekday evenings in Seoul."""
+    from tests.matching_helpers import LA_FOR_SEOUL_EVENINGS, SEOUL_EVENINGS
+
+    term = make_term(
+        name="Spring 2099", starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 4, 24)
+    )
+    students = [
+        make_user("student", term=term, status="approved", display_name=name,
+                  availability=SEOUL_EVENINGS, interests=interests, legal_name=legal)
+        for name, interests, legal in (
+            ("Minji", ["music"], "Kim Minji"),
+            ("Haneul", ["books"], "Lee Haneul"),
+            ("Sora", ["sports"], ""),
+        )
+    ]  # fmt: skip
+    volunteers = [
+        make_user("volunteer", term=term, status="approved", display_name=name, timezone=zone,
+                  availability=slots, interests=interests)
+        for name, zone, slots, interests in (
+            ("Aiko", "Asia/Tokyo", SEOUL_EVENINGS, ["music"]),
+            ("Laura", "America/Los_Angeles", LA_FOR_SEOUL_EVENINGS, ["books"]),
+            ("Jisoo", "Asia/Seoul", SEOUL_EVENINGS, ["sports"]),
+        )
+    ]  # fmt: skip
+    return term, students, volunteers

@@ -14,11 +14,32 @@ from sqlalchemy.orm import selectinload
 
 from matcher import engine
 from matcher.extensions import db
-from matcher.models import Pair, PairStatus, RematchRequest, Role, Term, User
+from matcher.models import (
+    ConstraintKind,
+    Pair,
+    PairConstraint,
+    PairStatus,
+    RematchRequest,
+    Role,
+    Term,
+    User,
+)
 from matcher.models.base import utcnow
 from matcher.services import audit
 from matcher.services.errors import ServiceError
 from matcher.services.snapshot import engine_student, engine_volunteer
+
+
+@dataclass(frozen=True)
+class CommonTimes:
+    """The pair's common weekly times in one zone, from `since` until the next change."""
+
+    since: dt.date
+    intervals: tuple[engine.Interval, ...]
+
+    @property
+    def hours(self) -> float:
+        return sum(i.minutes for i in self.intervals) / 60
 
 
 @dataclass
@@ -28,14 +49,32 @@ class PartnerView:
     pair: Pair
     term: Term
     partner: User
-    common_in_my_zone: list[engine.Interval]
-    common_in_partner_zone: list[engine.Interval]
+    common_in_my_zone: list[CommonTimes]
+    common_in_partner_zone: list[CommonTimes]
     shared_interests: list[str]
     open_request: RematchRequest | None
 
     @property
     def hours(self) -> float:
-        return sum(i.minutes for i in self.common_in_my_zone) / 60
+        return min((c.hours for c in self.common_in_my_zone), default=0.0)
+
+
+def common_times(
+    student: engine.Student, volunteer: engine.Volunteer, term: Term, zone: str, today: dt.date
+) -> list[CommonTimes]:
+    """Week by week from now to the term's end, the common times as the clock in `zone`
+    shows them; a daylight-saving change starts a new entry with its date."""
+    first = max(today, term.starts_on)
+    monday = first - dt.timedelta(days=first.weekday())
+    found: list[CommonTimes] = []
+    while monday <= term.ends_on:
+        intervals = engine.common_availability(
+            student, volunteer, monday, monday + dt.timedelta(days=6), zone
+        )
+        if not found or found[-1].intervals != intervals:
+            found.append(CommonTimes(max(monday, first), intervals))
+        monday += dt.timedelta(days=7)
+    return found
 
 
 def _pairs_query(user: User):  # type: ignore[no-untyped-def]
@@ -53,7 +92,7 @@ def _pairs_query(user: User):  # type: ignore[no-untyped-def]
     )
 
 
-def my_pairs(user: User) -> list[PartnerView]:
+def my_pairs(user: User, today: dt.date) -> list[PartnerView]:
     """The person's active published pairs; nothing before publication, nobody else's."""
     if user.role not in (Role.STUDENT, Role.VOLUNTEER):
         return []
@@ -64,17 +103,15 @@ def my_pairs(user: User) -> list[PartnerView]:
         student = engine_student(pair.student)
         volunteer = engine_volunteer(pair.volunteer)
         partner = pair.volunteer if user.role == Role.STUDENT else pair.student
-        common = functools.partial(
-            engine.common_availability, student, volunteer, term.starts_on, term.ends_on
-        )
+        common = functools.partial(common_times, student, volunteer, term, today=today)
 
         views.append(
             PartnerView(
                 pair=pair,
                 term=term,
                 partner=partner,
-                common_in_my_zone=list(common(user.timezone)),
-                common_in_partner_zone=list(common(partner.timezone)),
+                common_in_my_zone=common(user.timezone),
+                common_in_partner_zone=common(partner.timezone),
                 shared_interests=sorted(student.interests & volunteer.interests),
                 open_request=_open_request(pair, user),
             )
@@ -138,7 +175,7 @@ def term_pairs(term: Term, status: str = PairStatus.ACTIVE) -> list[Pair]:
 
 
 def end_pair(pair: Pair, reason: str, *, by: User, today: dt.date) -> None:
-    """End a pair mid-term; both people become free for a re-match."""
+    """End a pair mid-term; both become free for a re-match, which will not pair them again."""
     if not reason.strip():
         raise ServiceError(_("Say why the pair ends; the reason is kept."), "reason")
     if pair.status != PairStatus.ACTIVE:
@@ -147,6 +184,21 @@ def end_pair(pair: Pair, reason: str, *, by: User, today: dt.date) -> None:
     pair.ended_on = today
     pair.end_reason = reason.strip()
     pair.ended_by_id = by.id
+    constraint = db.session.scalar(
+        select(PairConstraint).where(
+            PairConstraint.term_id == pair.term_id,
+            PairConstraint.student_id == pair.student_id,
+            PairConstraint.volunteer_id == pair.volunteer_id,
+        )
+    )
+    if constraint is None:
+        db.session.add(
+            PairConstraint(term_id=pair.term_id, student_id=pair.student_id,
+                           volunteer_id=pair.volunteer_id, kind=ConstraintKind.FORBID,
+                           created_by_id=by.id)  # fmt: skip
+        )
+    else:
+        constraint.kind, constraint.override_reason = ConstraintKind.FORBID, ""
     for request in db.session.scalars(
         select(RematchRequest).where(
             RematchRequest.pair_id == pair.id, RematchRequest.resolved_at.is_(None)

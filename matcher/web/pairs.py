@@ -11,6 +11,7 @@ from matcher.models import Role
 from matcher.services import ServiceError, pairs
 from matcher.web.access import guard_blueprint
 from matcher.web.forms.rounds import RematchRequestForm
+from matcher.web.util import today
 
 bp = Blueprint("pairs", __name__)
 guard_blueprint(bp, Role.STUDENT, Role.VOLUNTEER)
@@ -19,7 +20,7 @@ guard_blueprint(bp, Role.STUDENT, Role.VOLUNTEER)
 @bp.get("/my-pair")
 def mine() -> str:
     return render_template(
-        "pairs/mine.html", views=pairs.my_pairs(current_user), form=RematchRequestForm()
+        "pairs/mine.html", views=pairs.my_pairs(current_user, today()), form=RematchRequestForm()
     )
 
 

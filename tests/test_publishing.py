@@ -1,0 +1,178 @@
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+import config
+from matcher import create_app
+from matcher.extensions import db
+from matcher.models import MatchRound, Notification, Pair, Term
+from matcher.services import ServiceError, publishing, rounds
+from matcher.web.util import today
+from tests.matching_helpers import settings
+from tests.smtp import body_of, free_port, smtp_server
+
+
+@pytest.fixture
+def mail_to(app):
+    """Point the app's mail at a real SMTP server (or at a closed port) for one test."""
+    state = app.extensions["mailman"]
+    saved = (state.backend, state.server, state.port)
+
+    def use(port):
+        state.backend, state.server, state.port = "smtp", "127.0.0.1", port
+
+    yield use
+    state.backend, state.server, state.port = saved
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_publish_creates_pairs_and_emails_each_person_once(pool, coordinator, mail_to):
+    term, students, volunteers = pool
+    round_ = rounds.run_round(term, settings(), by=coordinator)
+    with smtp_server() as (inbox, port):
+        mail_to(port)
+        outcome = publishing.publish_round(round_, by=coordinator, today=today())
+    assert outcome.pairs == 3 and outcome.delivery.sent == 6 and outcome.delivery.failed == 0
+    db.session.expire_all()
+    assert db.session.get(Term, term.id).published_round_id == round_.id
+    assert count(Pair) == 3
+    assert len(inbox.messages) == 6
+    for person in [*students, *volunteers]:
+        (message,) = inbox.to(person.email)
+        body = body_of(message)
+        assert "/my-pair" in body
+        # nothing about the partner, nothing about who the students are
+        for other in [*students, *volunteers]:
+            if other is not person:
+                assert other.display_name not in body
+        for word in ("Kim Minji", "North Korea", "refugee", "탈북", "북한"):
+            assert word not in body and word not in message["Subject"]
+    assert all(n.sent_at is not None for n in db.session.scalars(select(Notification)))
+
+
+def test_student_email_is_in_korean(pool, coordinator, mail_to):
+    term, students, _ = pool
+    students[0].locale = "ko"
+    db.session.commit()
+    round_ = rounds.run_round(term, settings(), by=coordinator)
+    with smtp_server() as (inbox, port):
+        mail_to(port)
+        publishing.publish_round(round_, by=coordinator, today=today())
+    (message,) = inbox.to(students[0].email)
+    assert "짝" in body_of(message)
+
+
+def test_mail_server_down_does_not_undo_publish_and_can_be_resent(
+    client, auth, pool, coordinator, mail_to
+):
+    term, _, _ = pool
+    round_ = rounds.run_round(term, settings(), by=coordinator)
+    mail_to(free_port())  # nothing listens there
+    outcome = publishing.publish_round(round_, by=coordinator, today=today())
+    assert outcome.delivery.failed == 6 and outcome.delivery.sent == 0
+    assert count(Pair) == 3
+    auth.login(coordinator)
+    page = client.get(f"/terms/{term.id}/pairs").get_data(as_text=True)
+    assert "6 people have not received the email yet." in page
+    with smtp_server() as (inbox, port):
+        mail_to(port)
+        response = client.post(f"/terms/{term.id}/emails/resend", follow_redirects=True)
+    assert "6 sent, 0 failed." in response.get_data(as_text=True)
+    assert len(inbox.messages) == 6
+    assert count(Pair) == 3
+
+
+def test_publish_through_the_page(client, auth, pool, coordinator):
+    term, _, _ = pool
+    rounds.run_round(term, settings(), by=coordinator)
+    auth.login(coordinator)
+    response = client.post(f"/terms/{term.id}/rounds/1/publish", follow_redirects=True)
+    assert "Round 1 is published: 3 pairs." in response.get_data(as_text=True)
+    again = client.post(f"/terms/{term.id}/rounds/1/publish", follow_redirects=True)
+    assert "Round 1 is already published." in again.get_data(as_text=True)
+    assert count(Pair) == 3
+
+
+def test_only_the_latest_round_can_be_published(pool, coordinator):
+    term, _, _ = pool
+    first = rounds.run_round(term, settings(), by=coordinator)
+    rounds.run_round(term, settings(objective="fair"), by=coordinator)
+    with pytest.raises(ServiceError, match="not the latest round"):
+        publishing.publish_round(first, by=coordinator, today=today())
+    assert count(Pair) == 0
+
+
+def test_failure_half_way_publishes_nothing(pool, coordinator, make_user):
+    term, students, volunteers = pool
+    round_ = rounds.run_round(term, settings(), by=coordinator)
+    # An active pair the round does not know about: inserting the round's pair for the
+    # same student breaks the one-active-pair rule in the middle of publishing.
+    last = sorted(round_.pairs, key=lambda p: p.id)[-1]
+    outsider = make_user("volunteer", display_name="Outsider")
+    db.session.add(Pair(term_id=term.id, student_id=last.student_id, volunteer_id=outsider.id,
+                        score=1, overlap_hours=2, started_on=term.starts_on))  # fmt: skip
+    db.session.commit()
+    with pytest.raises(ServiceError, match="nothing was published"):
+        publishing.publish_round(round_, by=coordinator, today=today())
+    db.session.expire_all()
+    assert db.session.get(Term, term.id).published_round_id is None
+    assert db.session.get(MatchRound, round_.id).status == "draft"
+    assert count(Pair) == 1
+    assert count(Notification) == 0
+
+
+def test_two_coordinators_publishing_at_once(pool, coordinator, make_user, tmp_path):
+    """Two real sessions on their own connections race; exactly one wins."""
+    term, _, _ = pool
+    other = make_user("coordinator", display_name="Other")
+    round_ = rounds.run_round(term, settings(), by=coordinator)
+    url = db.engine.url.render_as_string(hide_password=False)
+    if url.startswith("sqlite"):  # in-memory SQLite has one shared connection: copy to a file
+        import sqlite3
+
+        path = tmp_path / "race.db"
+        with sqlite3.connect(path) as target:
+            db.session.connection().connection.driver_connection.backup(target)
+        url = f"sqlite:///{path}"
+
+    class Race(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        SQLALCHEMY_ENGINE_OPTIONS = (
+            {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+        )
+
+    race_app = create_app(Race)
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def publish(user_id: int) -> None:
+        with race_app.app_context():
+            user = db.session.get(type(coordinator), user_id)
+            mine = db.session.get(MatchRound, round_.id)
+            barrier.wait()
+            try:
+                publishing.publish_round(mine, by=user, today=today())
+                outcomes[user_id] = "published"
+            except ServiceError as error:
+                outcomes[user_id] = error.message
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=publish, args=(u.id,)) for u in (coordinator, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    with race_app.app_context():
+        pairs = db.session.scalar(select(func.count(Pair.id)).where(Pair.term_id == term.id))
+        published = db.session.get(Term, term.id).published_round_id
+        db.engine.dispose()
+    assert sorted(outcomes.values())[-1] == "published"
+    assert list(outcomes.values()).count("published") == 1, outcomes
+    loser = next(v for v in outcomes.values() if v != "published")
+    assert "already published" in loser
+    assert pairs == 3 and published == round_.id
