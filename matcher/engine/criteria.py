@@ -120,7 +120,7 @@ class Problem:
         v_level = _hot([str(support(v)) for v in vs], [str(h) for h in helps])
         s_gender = _hot([s.tutor_gender for s in ss], _GENDER_SLOTS)
         s_gender[:, -1:] = 0.0
-        none = np.array([[not s.tutor_gender] for s in ss], dtype=np.float32)
+        none = np.array([not s.tutor_gender for s in ss], dtype=np.float32).reshape(-1, 1)
         s_gender = np.hstack([s_gender, none])
         v_gender = np.hstack([_hot([v.gender for v in vs], _GENDER_SLOTS), np.ones((len(vs), 1))])
         self.soft: dict[str, tuple[F32, F32]] = {
@@ -141,7 +141,9 @@ class Problem:
         def fmt(people: Sequence[Student] | Sequence[Volunteer]) -> F32:
             online = [[p.format in ("online", "either")] for p in people]
             in_person = _hot([city_key(p.city) for p in people], cities)
-            in_person *= np.array([[p.format in ("in_person", "either")] for p in people])
+            in_person *= np.array(
+                [p.format in ("in_person", "either") for p in people], dtype=np.float32
+            ).reshape(-1, 1)
             return np.hstack([np.array(online, dtype=np.float32).reshape(-1, 1), in_person])
 
         veto = np.zeros((len(ss), len(_GENDER_SLOTS)), dtype=np.float32)

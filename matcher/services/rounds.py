@@ -74,7 +74,7 @@ def _names(user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
     rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return {user_id: name for user_id, name in rows}
+    return dict(rows.all())
 
 
 def _engine_inputs(term: Term, people: TermPeople) -> dict[str, Any]:
