@@ -29,7 +29,7 @@ class Config:
     """Development defaults: everything embedded, nothing to set up."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("matcher.db"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # a profile form is a few KB; 1 MB is generous

@@ -52,7 +52,7 @@ class User(UserMixin, Base):
         return self.session_token
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     @property

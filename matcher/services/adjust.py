@@ -166,7 +166,7 @@ def assign(
         )
     evaluation = _evaluate(round_, student_id, volunteer_id)
     _checked(evaluation, reason, people.names)
-    pair = RoundPair(**_round_pair(evaluation, "manual", reason))  # type: ignore[arg-type]
+    pair = RoundPair(**_round_pair(evaluation, "manual", reason))
     round_.pairs.append(pair)
     refresh_figures(round_)
     audit.record(by, "pair.assigned", term_id=round_.term_id, student=student_id,

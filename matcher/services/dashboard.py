@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -51,9 +52,9 @@ def week_heatmap(term: Term, zone: str) -> Heatmap:
             selectinload(Enrollment.user).selectinload(User.volunteer_profile),
         )
     )
-    totals = {
-        Role.STUDENT: np.zeros(SLOTS_PER_WEEK, int),
-        Role.VOLUNTEER: np.zeros(SLOTS_PER_WEEK, int),
+    totals: dict[str, NDArray[np.int64]] = {
+        Role.STUDENT: np.zeros(SLOTS_PER_WEEK, np.int64),
+        Role.VOLUNTEER: np.zeros(SLOTS_PER_WEEK, np.int64),
     }
     for enrollment in enrollments:
         user = enrollment.user

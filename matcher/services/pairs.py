@@ -77,7 +77,7 @@ def common_times(
     return found
 
 
-def _pairs_query(user: User):  # type: ignore[no-untyped-def]
+def _pairs_query(user: User):
     """Every query for pairs a person may see goes through here: their own, published."""
     column = Pair.student_id if user.role == Role.STUDENT else Pair.volunteer_id
     return (
@@ -193,9 +193,13 @@ def end_pair(pair: Pair, reason: str, *, by: User, today: dt.date) -> None:
     )
     if constraint is None:
         db.session.add(
-            PairConstraint(term_id=pair.term_id, student_id=pair.student_id,
-                           volunteer_id=pair.volunteer_id, kind=ConstraintKind.FORBID,
-                           created_by_id=by.id)  # fmt: skip
+            PairConstraint(
+                term_id=pair.term_id,
+                student_id=pair.student_id,
+                volunteer_id=pair.volunteer_id,
+                kind=ConstraintKind.FORBID,
+                created_by_id=by.id,
+            )  # fmt: skip
         )
     else:
         constraint.kind, constraint.override_reason = ConstraintKind.FORBID, ""

@@ -80,6 +80,8 @@ def update_profile(user: User, data: dict[str, Any], *, timezone: str, display_n
         raise ServiceError(_("Tick at least 2 hours a week when you could meet."), "availability")
     if data.get("format") == "in_person" and not str(data.get("city", "")).strip():
         raise ServiceError(_("Tell us the city where you can meet in person."), "city")
+    profile: StudentProfile | VolunteerProfile
+    names: tuple[str, ...]
     if user.role == Role.STUDENT:
         profile = user.student_profile or StudentProfile(user=user)
         names = STUDENT_FIELDS

@@ -7,12 +7,13 @@ import datetime as dt
 import smtplib
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any, cast
 
 from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_mailman import EmailMessage
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Update, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from matcher.extensions import db, mail
@@ -87,19 +88,16 @@ def publish_round(round_: MatchRound, *, by: User, today: dt.date) -> Published:
 
 
 def _publish(term: Term, round_: MatchRound, *, by: User, today: dt.date) -> list[Pair]:
-    won = db.session.execute(
+    won = _rowcount(
         update(MatchRound)
         .where(MatchRound.id == round_.id, MatchRound.status == RoundStatus.DRAFT)
         .values(status=RoundStatus.PUBLISHED, published_at=utcnow(), published_by_id=by.id)
-    ).rowcount
-    if round_.kind == RoundKind.FULL:
-        won = (
-            won
-            and db.session.execute(
-                update(Term)
-                .where(Term.id == term.id, Term.published_round_id.is_(None))
-                .values(published_round_id=round_.id, status=TermStatus.PUBLISHED)
-            ).rowcount
+    )
+    if won and round_.kind == RoundKind.FULL:
+        won = _rowcount(
+            update(Term)
+            .where(Term.id == term.id, Term.published_round_id.is_(None))
+            .values(published_round_id=round_.id, status=TermStatus.PUBLISHED)
         )
     if not won:
         raise ServiceError(
@@ -142,6 +140,12 @@ def _publish(term: Term, round_: MatchRound, *, by: User, today: dt.date) -> lis
                  pairs=len(new_pairs))  # fmt: skip
     db.session.commit()
     return new_pairs
+
+
+def _rowcount(statement: Update) -> int:
+    """Rows a conditional UPDATE changed: 0 means another transaction got there first."""
+    result = db.session.execute(statement)
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 def send_partner_emails(term: Term, user_ids: set[int]) -> Delivery:

@@ -79,7 +79,7 @@ def _names(user_ids: set[int]) -> dict[int, str]:
 
 def _engine_inputs(term: Term, people: TermPeople) -> dict[str, Any]:
     """Locks, forbids and fixed pairs for the engine, refusing locks on absent people."""
-    in_pool = {p.id for p in [*people.students, *people.volunteers]}
+    in_pool = people.ids()
     constraints = constraints_of(term.id)
     names = _names({c.student_id for c in constraints} | {c.volunteer_id for c in constraints})
     locks: list[tuple[str, str]] = []
@@ -188,7 +188,7 @@ def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> Matc
 
 def _rematch_scope(term: Term, people: TermPeople, kwargs: dict[str, Any]) -> dict[str, Any]:
     """Mid-term: keep every active pair as it is and solve only the free people."""
-    in_pool = {p.id for p in [*people.students, *people.volunteers]}
+    in_pool = people.ids()
     fixed = [
         (engine_id(p.student_id), engine_id(p.volunteer_id))
         for p in active_pairs(term)

@@ -29,6 +29,10 @@ class TermPeople:
     names: dict[str, str]  # engine id -> display name
     excluded: list[dict[str, Any]]  # {"user_id", "display_name", "role", "reason"}
 
+    def ids(self) -> set[str]:
+        """Engine ids of everyone taking part."""
+        return {p.id for p in self.students} | {p.id for p in self.volunteers}
+
 
 def _previous_partners(term: Term, user_ids: list[int]) -> dict[int, int]:
     """Each person's partner in their most recent earlier term."""

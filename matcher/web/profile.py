@@ -19,7 +19,7 @@ bp = Blueprint("profile", __name__)
 guard_blueprint(bp, Role.STUDENT, Role.VOLUNTEER)
 
 
-def _current_enrollment():  # type: ignore[no-untyped-def]
+def _current_enrollment():
     """The person's application to the newest term they applied to."""
     enrollments = sorted(current_user.enrollments, key=lambda e: (e.term.starts_on, e.term.id))
     return enrollments[-1] if enrollments else None

@@ -36,7 +36,7 @@ def _back(round_: MatchRound) -> BaseResponse:
     return redirect(url_for("rounds.show", term_id=round_.term_id, number=round_.number))
 
 
-def _attempt(action, success: str | None = None) -> bool:  # type: ignore[no-untyped-def]
+def _attempt(action, success: str | None = None) -> bool:
     """Run a service call; flash its refusal (and roll back) or the success message."""
     try:
         action()
@@ -49,7 +49,7 @@ def _attempt(action, success: str | None = None) -> bool:  # type: ignore[no-unt
     return True
 
 
-def _form_errors(form) -> None:  # type: ignore[no-untyped-def]
+def _form_errors(form) -> None:
     for errors in form.errors.values():
         for message in errors:
             flash(str(message), "error")

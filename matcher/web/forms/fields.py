@@ -20,7 +20,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form: Any) -> None:
-        known = {choice.value for choice in self.choices}  # type: ignore[union-attr]
+        known = {choice.value for choice in self.choices}
         if any(value not in known for value in self.data or ()):
             raise ValidationError(_l("Choose only from the boxes shown."))
 
