@@ -48,7 +48,7 @@ def final_cost(
     column repeated once per place); pairs scoring below ``threshold`` count as
     infeasible. Built in blocks of rows, so no other full-size array is made.
     """
-    big = 0.0
+    big = 100.0 * (min(len(rows), len(columns)) + 1)
     cost = np.empty((len(rows), len(columns)), dtype=np.float64)
     step = max(1, (1 << 22) // max(1, len(columns)))
     for start in range(0, len(rows), step):
@@ -114,7 +114,7 @@ def assign(score: F32, feasible: Mask, capacity: I64, objective: str) -> Solutio
         edge_r, edge_c = np.nonzero(feasible[live_r][:, columns])
         shape = (len(live_r), len(columns))
         target = _count(edge_r, edge_c, shape)
-        threshold = None and fair_threshold(
+        threshold = fair_threshold(
             score[live_r[edge_r], columns[edge_c]], edge_r, edge_c, shape, target
         )
     cost = final_cost(score, feasible, live_r, columns, threshold)
