@@ -15,8 +15,8 @@ from matcher.engine import (
     Weights,
     availability_from_slots,
     evaluate_pair,
+    vocab,
 )
-from matcher.engine import vocab
 
 TERM_START = date(2025, 9, 29)
 TERM_END = date(2025, 12, 19)  # spans the European and American autumn changes
