@@ -140,3 +140,45 @@ def test_rate_limit_on_sign_in(app, client, coordinator):
         limiter.reset()
     assert codes == [200] * 5 + [429]
     assert "잠시" in page
+
+
+def test_download_own_data(client, auth, make_term, make_user, coordinator):
+    student = make_user("student", term=make_term(name="T"), legal_name="Kim Real")
+    auth.login(student)
+    response = client.get("/account/data.json")
+    data = response.get_json()
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert data["email"] == student.email
+    assert data["profile"]["legal_name"] == "Kim Real"
+    assert data["applications"] == [{"term": "T", "status": "applied", "continue": False}]
+    assert "password_hash" not in response.get_data(as_text=True)
+
+
+def test_delete_own_account_removes_everything(client, auth, pool, coordinator):
+    from sqlalchemy import func, select
+
+    from matcher.models import Pair, StudentProfile, User
+    from matcher.services import publishing, rounds
+    from matcher.web.util import today
+    from tests.matching_helpers import settings
+
+    term, students, _ = pool
+    publishing.publish_round(rounds.run_round(term, settings(), by=coordinator),
+                             by=coordinator, today=today())  # fmt: skip
+    gone = students[0].id
+    auth.login(students[0])
+    page = client.post("/account/delete", data={"password": "wrong password"})
+    assert "Your password is not right." in page.get_data(as_text=True)
+    response = client.post("/account/delete", data={"password": PASSWORD})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, gone) is None
+    assert db.session.scalar(select(func.count(StudentProfile.id))) == 2
+    assert db.session.scalar(select(func.count(Pair.id)).where(Pair.student_id == gone)) == 0
+    assert client.get("/profile").status_code == 302
+
+
+def test_only_coordinator_cannot_delete_themselves(client, auth, coordinator):
+    auth.login(coordinator)
+    page = client.post("/account/delete", data={"password": PASSWORD}).get_data(as_text=True)
+    assert "You are the only coordinator" in page

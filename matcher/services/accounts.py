@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 
 from matcher.extensions import db
 from matcher.models import Enrollment, Role, StudentProfile, Term, User, VolunteerProfile
@@ -177,3 +177,61 @@ def sign_out_everywhere(user: User) -> None:
 def set_locale(user: User, locale: str) -> None:
     user.locale = locale
     db.session.commit()
+
+
+def export_own_data(user: User) -> dict[str, object]:
+    """Everything the service keeps about a person, for them to download."""
+    profile = user.profile
+    data: dict[str, object] = {
+        "email": user.email,
+        "display_name": user.display_name,
+        "role": user.role,
+        "locale": user.locale,
+        "timezone": user.timezone,
+        "created_at": user.created_at.isoformat(),
+        "applications": [
+            {"term": e.term.name, "status": e.status, "continue": e.continue_with_partner}
+            for e in user.enrollments
+        ],
+    }
+    if profile is not None:
+        columns = [c.key for c in profile.__table__.columns if c.key not in ("id", "user_id")]
+        data["profile"] = {
+            key: (value.isoformat() if hasattr(value, "isoformat") else value)
+            for key in columns
+            for value in [getattr(profile, key)]
+        }
+    return data
+
+
+def delete_account(user: User, password: str) -> None:
+    """Delete a person and everything about them (profile, applications, pairs)."""
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise ServiceError(_("Your password is not right."), "password") from None
+    if user.role == Role.COORDINATOR:
+        others = select(exists().where(User.role == Role.COORDINATOR, User.id != user.id))
+        if not db.session.scalar(others):
+            raise ServiceError(_("You are the only coordinator: create another one first."))
+    audit.record(None, "account.deleted", role=user.role)
+    _delete_pairs_of(user.id)
+    db.session.delete(user)
+    db.session.commit()
+
+
+def _delete_pairs_of(user_id: int) -> None:
+    """Rows that name the person in matching (explicitly: SQLite does not enforce cascades)."""
+    from matcher.models import Notification, Pair, PairConstraint, RematchRequest, RoundPair
+
+    pair_ids = select(Pair.id).where((Pair.student_id == user_id) | (Pair.volunteer_id == user_id))
+    db.session.execute(
+        delete(RematchRequest).where(
+            RematchRequest.pair_id.in_(pair_ids) | (RematchRequest.requested_by_id == user_id)
+        )
+    )
+    for model in (Pair, RoundPair, PairConstraint):
+        db.session.execute(
+            delete(model).where((model.student_id == user_id) | (model.volunteer_id == user_id))
+        )
+    db.session.execute(delete(Notification).where(Notification.user_id == user_id))

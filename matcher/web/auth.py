@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -14,7 +23,7 @@ from matcher.models import Role, Term, User
 from matcher.services import ServiceError, accounts, terms
 from matcher.web.access import role_required
 from matcher.web.forms import attach_error
-from matcher.web.forms.auth import ChangePasswordForm, LoginForm, RegisterForm
+from matcher.web.forms.auth import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
 from matcher.web.util import safe_next, today
 
 bp = Blueprint("auth", __name__)
@@ -89,6 +98,36 @@ def logout() -> Response:
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@role_required()
+def account() -> str:
+    return render_template("auth/account.html", form=DeleteAccountForm())
+
+
+@bp.get("/account/data.json")
+@role_required()
+def download_data() -> Response:
+    response = jsonify(accounts.export_own_data(current_user))
+    response.headers["Content-Disposition"] = 'attachment; filename="my-matcher-data.json"'
+    return response
+
+
+@bp.post("/account/delete")
+@role_required()
+def delete_account() -> str | Response:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(current_user._get_current_object(), form.password.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            logout_user()
+            flash(_("Your account and everything about you have been deleted."), "info")
+            return redirect(url_for("main.home"))
+    return render_template("auth/account.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

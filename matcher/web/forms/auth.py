@@ -103,6 +103,12 @@ class ChangePasswordForm(FlaskForm):
     confirm = _confirm()
 
 
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password, to confirm"), validators=[DataRequired(_l("Enter your password."))]
+    )
+
+
 class LanguageForm(FlaskForm):
     locale = RadioField(choices=choices({"en": "English", "ko": "한국어"}))
     next = HiddenField()
