@@ -33,11 +33,19 @@ I64 = NDArray[np.int64]
 
 
 def term_windows(term_start: date, term_end: date) -> tuple[date, ...]:
-    """The first day of each 7-day window of the term (the last one may be partial)."""
+    """The first day of each 7-day window of the term.
+
+    Windows start on the term's first day and follow each other; when the term is
+    not a whole number of weeks, the last window ends on the term's last day instead
+    (overlapping the one before), so every window lies inside the term.
+    """
     if term_end < term_start:
         raise EngineError(f"term ends ({term_end}) before it starts ({term_start})")
-    n = (term_end - term_start).days // 7 + 1
-    return tuple(term_start + timedelta(days=7 * k) for k in range(n))
+    days = (term_end - term_start).days + 1
+    out = [term_start + timedelta(days=7 * k) for k in range(max(1, days // 7))]
+    if days > 7 and days % 7:
+        out.append(term_end - timedelta(days=6))
+    return tuple(out)
 
 
 def _minutes(dt: datetime) -> int:
