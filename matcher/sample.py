@@ -17,17 +17,27 @@ from zoneinfo import ZoneInfo
 from matcher.engine import vocab
 from matcher.engine.model import Student, Volunteer, availability_from_slots
 
-STUDENT_NAMES = (
-    "Minji", "Jisoo", "Hana", "Seoyeon", "Jiwoo", "Yuna", "Eunbi", "Sora", "Jihye", "Mirae",
-    "Grace", "Esther", "Joy", "Hope", "Sarah", "Daniel", "David", "Joseph", "Paul", "Peter",
-    "하늘", "민준", "서연", "지민", "유나", "은비", "소라", "예은", "수빈", "도윤",
-    "Nari", "Bora", "Dasom", "Gaeul", "Haneul", "Saebom", "Yejin", "Sumin", "Junho", "Taeyang",
-)  # fmt: skip
-VOLUNTEER_FIRST = (
-    "Emily", "Olivia", "Hannah", "Sophie", "Chloe", "Grace", "Rachel", "Laura", "Megan", "Anna",
-    "James", "Michael", "Daniel", "Ben", "Thomas", "Samuel", "Lucas", "Ethan", "Noah", "Ryan",
-    "Jenny", "Susan", "Karen", "Helen", "Julia", "Mark", "Peter", "Simon", "Chris", "Alex",
-)  # fmt: skip
+STUDENT_NAMES = {
+    "female": (
+        "Minji", "Jisoo", "Hana", "Seoyeon", "Jiwoo", "Yuna", "Eunbi", "Sora", "Jihye", "Mirae",
+        "Grace", "Esther", "Joy", "Hope", "Sarah", "하늘", "서연", "유나", "은비", "예은",
+        "Nari", "Bora", "Dasom", "Gaeul", "Yejin",
+    ),
+    "male": (
+        "Daniel", "David", "Joseph", "Paul", "Peter", "민준", "도윤", "지훈", "현우", "건우",
+        "Junho", "Taeyang", "Minho", "Sungmin", "Jaewon",
+    ),
+}  # fmt: skip
+VOLUNTEER_NAMES = {
+    "female": (
+        "Emily", "Olivia", "Hannah", "Sophie", "Chloe", "Grace", "Rachel", "Laura", "Megan",
+        "Anna", "Jenny", "Susan", "Karen", "Helen", "Julia",
+    ),
+    "male": (
+        "James", "Michael", "Daniel", "Ben", "Thomas", "Samuel", "Lucas", "Ethan", "Noah",
+        "Ryan", "Mark", "Peter", "Simon", "Chris", "Alex",
+    ),
+}  # fmt: skip
 INITIALS = "ABCDEFGHJKLMNPRSTW"
 VOLUNTEER_ZONES = (
     ("America/New_York", 18),
@@ -164,10 +174,12 @@ def generate_people(
         city = "Seoul" if fmt != "online" else rng.choice(STUDENT_CITIES)
         prefers = _pick(rng, (("", 70), ("female", 25), ("male", 5)))
         handle = f"{rng.choice(('sky', 'star', 'moon', 'river', 'blue'))}{rng.randint(10, 999)}"
+        gender = _pick(rng, (("female", 65), ("male", 33), ("other", 2)))
+        names = STUDENT_NAMES["male" if gender == "male" else "female"]
         students.append(
             {
                 "id": f"s{k + 1:0{width}d}",
-                "display_name": rng.choice(STUDENT_NAMES),
+                "display_name": rng.choice(names),
                 "email": f"student{k + 1:0{width}d}@example.org",
                 "locale": "ko" if rng.random() < 0.85 else "en",
                 "timezone": "Asia/Seoul",
@@ -178,7 +190,7 @@ def generate_people(
                 "goals": _goals(rng),
                 "interests": _sample(rng, vocab.INTERESTS, 2, 5),
                 "interests_other": rng.choice(OTHER_INTERESTS) if rng.random() < 0.25 else "",
-                "gender": _pick(rng, (("female", 65), ("male", 33), ("other", 2))),
+                "gender": gender,
                 "tutor_gender": prefers,
                 "tutor_gender_required": bool(prefers) and rng.random() < 0.2,
                 "format": fmt,
@@ -197,7 +209,8 @@ def generate_people(
             if in_korea
             else "online"
         )
-        first = rng.choice(VOLUNTEER_FIRST)
+        gender = _pick(rng, (("female", 60), ("male", 38), ("other", 2)))
+        first = rng.choice(VOLUNTEER_NAMES["male" if gender == "male" else "female"])
         initial = rng.choice(INITIALS)
         americas = zone.startswith("America/")
         kinds = ("korea", "korea", "evening", "weekend") + (("morning",) if americas else ())
@@ -219,7 +232,7 @@ def generate_people(
                 "goals": _sample(rng, vocab.GOALS, 2, 5),
                 "interests": _sample(rng, vocab.INTERESTS, 2, 6),
                 "interests_other": rng.choice(OTHER_INTERESTS) if rng.random() < 0.2 else "",
-                "gender": _pick(rng, (("female", 60), ("male", 38), ("other", 2))),
+                "gender": gender,
                 "capacity": int(_pick(rng, (("1", 80), ("2", 17), ("3", 3)))),
                 "format": fmt,
                 "city": "Seoul" if fmt != "online" else "",
