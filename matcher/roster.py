@@ -1,0 +1,348 @@
+"""Roster files: CSV of students, volunteers and constraints in, PAIRS.csv out.
+
+Pure (standard library and the engine): the CSV mode and the web app's roster
+import both use it. Files are UTF-8, with or without a byte-order mark. Every
+problem raises `RosterError` naming the file, the row (the header is row 1, as a
+spreadsheet shows it) and the column. See ``docs/csv-format.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from matcher.engine import MatchResult, Student, Volunteer, availability_from_slots, vocab
+
+STUDENT_COLUMNS = (
+    "id", "display_name", "email", "timezone", "availability", "english_level", "goals",
+    "interests", "gender", "tutor_gender", "tutor_gender_required", "format", "city",
+    "previous_partner_id", "continue",
+)  # fmt: skip
+VOLUNTEER_COLUMNS = (
+    "id", "display_name", "email", "timezone", "availability", "experience", "korean_level",
+    "goals", "interests", "gender", "capacity", "format", "city", "previous_partner_id",
+    "continue",
+)  # fmt: skip
+CONSTRAINT_COLUMNS = ("student_id", "volunteer_id", "kind")
+PAIR_COLUMNS = ("student_id", "volunteer_id", "score", "overlap_hours", "explanation")
+TRUE = ("yes", "true", "1")
+FALSE = ("no", "false", "0", "")
+
+Source = str | os.PathLike[str] | IO[str]
+
+
+class RosterError(ValueError):
+    """A bad roster file: which file, row and column, and what is wrong."""
+
+    def __init__(self, file: str, row: int | None, column: str | None, message: str):
+        self.file, self.row, self.column, self.message = file, row, column, message
+        where = file + (f", row {row}" if row is not None else "")
+        where += f", column {column}" if column else ""
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One row of a constraints file: a coordinator's lock or forbid."""
+
+    student_id: str
+    volunteer_id: str
+    kind: str
+    row: int
+
+
+def parse_availability(text: str) -> tuple[bool, ...]:
+    """``"Mon 19:00-21:00; Wed 20:00-22:30"`` -> 336 booleans; raises ValueError."""
+    slots: set[int] = set()
+    for entry in (e.strip() for e in text.split(";")):
+        if not entry:
+            continue
+        parts = entry.split()
+        if len(parts) != 2 or "-" not in parts[1]:
+            raise ValueError(f"{entry!r} is not like 'Mon 19:00-21:00'")
+        day = parts[0].capitalize()
+        if day not in vocab.DAYS:
+            raise ValueError(f"{parts[0]!r} is not a day (Mon ... Sun)")
+        start, end = (_half_hours(t, entry) for t in parts[1].split("-", 1))
+        if not start < end:
+            raise ValueError(f"{entry!r} ends before it starts")
+        first = vocab.DAYS.index(day) * vocab.SLOTS_PER_DAY
+        slots.update(range(first + start, first + end))
+    if not slots:
+        raise ValueError("no time given")
+    return availability_from_slots(slots)
+
+
+def _half_hours(text: str, entry: str) -> int:
+    hours, _, minutes = text.strip().partition(":")
+    if not (hours.isdigit() and minutes in ("00", "30")):
+        raise ValueError(f"{text!r} in {entry!r} is not a time on the hour or half hour")
+    value = int(hours) * 2 + (minutes == "30")
+    if value > vocab.SLOTS_PER_DAY:
+        raise ValueError(f"{text!r} in {entry!r} is after 24:00")
+    return value
+
+
+def format_availability(availability: Sequence[bool]) -> str:
+    """The inverse of `parse_availability`: ``"Mon 19:00-21:00; Wed 20:00-22:30"``."""
+    out = []
+    per_day = vocab.SLOTS_PER_DAY
+    for d, day in enumerate(vocab.DAYS):
+        k = 0
+        while k < per_day:
+            if availability[d * per_day + k]:
+                start = k
+                while k < per_day and availability[d * per_day + k]:
+                    k += 1
+                out.append(f"{day} {_clock(start)}-{_clock(k)}")
+            k += 1
+    return "; ".join(out)
+
+
+def _clock(half_hours: int) -> str:
+    return f"{half_hours // 2:02d}:{30 * (half_hours % 2):02d}"
+
+
+class _Row:
+    """One data row, with parsers that raise `RosterError` at the right cell."""
+
+    def __init__(self, file: str, number: int, values: dict[str, str]):
+        self.file, self.number, self.values = file, number, values
+
+    def fail(self, column: str, message: str) -> RosterError:
+        return RosterError(self.file, self.number, column, message)
+
+    def text(self, column: str) -> str:
+        return self.values[column].strip()
+
+    def required(self, column: str) -> str:
+        value = self.text(column)
+        if not value:
+            raise self.fail(column, "is empty")
+        return value
+
+    def code(self, column: str, allowed: Sequence[str], empty: bool = False) -> str:
+        value = self.text(column)
+        if value.lower() in allowed or (empty and not value):
+            return value.lower()
+        if value.upper() in allowed:
+            return value.upper()
+        raise self.fail(column, f"{value!r} is not one of: {', '.join(allowed)}")
+
+    def codes(self, column: str, allowed: Sequence[str]) -> frozenset[str]:
+        out = set()
+        for item in (i.strip() for i in self.text(column).split(";")):
+            if item and item.lower() not in allowed:
+                raise self.fail(column, f"{item!r} is not one of: {', '.join(allowed)}")
+            if item:
+                out.add(item.lower())
+        return frozenset(out)
+
+    def flag(self, column: str) -> bool:
+        value = self.text(column).lower()
+        if value not in TRUE + FALSE:
+            raise self.fail(column, f"{value!r} is not yes/no, true/false, 1/0 or empty")
+        return value in TRUE
+
+    def zone(self) -> str:
+        value = self.required("timezone")
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail("timezone", f"{value!r} is not a known IANA time zone") from None
+        return value
+
+    def availability(self) -> tuple[bool, ...]:
+        try:
+            return parse_availability(self.text("availability"))
+        except ValueError as error:
+            raise self.fail("availability", str(error)) from None
+
+    def capacity(self) -> int:
+        value = self.text("capacity") or "1"
+        if value not in ("1", "2", "3"):
+            raise self.fail("capacity", f"{value!r} is not 1, 2, 3 or empty")
+        return int(value)
+
+
+def _rows(source: Source, columns: Sequence[str], name: str | None) -> tuple[str, list[_Row]]:
+    """Read a CSV file and check its header; each row as a `_Row`."""
+    file = name or (str(source) if isinstance(source, str | os.PathLike) else "input")
+    try:
+        if isinstance(source, str | os.PathLike):
+            with open(source, encoding="utf-8-sig", newline="") as handle:
+                text = handle.read()
+        else:
+            text = source.read()
+            text = text.removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise RosterError(file, None, None, f"is not UTF-8 ({error.reason})") from None
+    except OSError as error:
+        raise RosterError(file, None, None, f"cannot be read: {error.strerror}") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise RosterError(file, 1, None, "the file is empty; it needs a header row") from None
+    except csv.Error as error:
+        raise RosterError(file, 1, None, f"is not valid CSV: {error}") from None
+    for column in columns:
+        if column not in header:
+            raise RosterError(file, 1, column, "missing column")
+    for column in header:
+        if column not in columns:
+            raise RosterError(file, 1, column, "unknown column")
+        if header.count(column) > 1:
+            raise RosterError(file, 1, column, "column given twice")
+    rows = []
+    try:
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                raise RosterError(
+                    file, number, None, f"has {len(values)} cells, the header has {len(header)}"
+                )
+            rows.append(_Row(file, number, dict(zip(header, values, strict=True))))
+    except csv.Error as error:
+        raise RosterError(file, reader.line_num, None, f"is not valid CSV: {error}") from None
+    return file, rows
+
+
+def _unique(rows: list[_Row], make: Callable[[_Row], Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        person = make(row)
+        if person.id in seen:
+            raise row.fail("id", f"{person.id!r} is already used in this file")
+        seen.add(person.id)
+        out.append(person)
+    return out
+
+
+def read_students(source: Source, name: str | None = None) -> list[Student]:
+    """Students from a CSV file or text stream (columns: ``STUDENT_COLUMNS``)."""
+    file, rows = _rows(source, STUDENT_COLUMNS, name)
+    required = "tutor_gender_required"
+    return _unique(
+        rows,
+        lambda r: Student(
+            id=r.required("id"),
+            display_name=r.text("display_name"),
+            email=r.text("email"),
+            timezone=r.zone(),
+            availability=r.availability(),
+            english_level=r.code("english_level", vocab.ENGLISH_LEVELS),
+            goals=r.codes("goals", vocab.GOALS),
+            interests=r.codes("interests", vocab.INTERESTS),
+            gender=r.code("gender", vocab.GENDERS, empty=True),
+            tutor_gender=r.code("tutor_gender", vocab.GENDERS, empty=True),
+            tutor_gender_required=r.flag(required),
+            format=r.code("format", vocab.FORMATS),
+            city=r.text("city"),
+            previous_partner_id=r.text("previous_partner_id"),
+            continue_partner=r.flag("continue"),
+        ),
+    )
+
+
+def read_volunteers(source: Source, name: str | None = None) -> list[Volunteer]:
+    """Volunteers from a CSV file or text stream (columns: ``VOLUNTEER_COLUMNS``)."""
+    file, rows = _rows(source, VOLUNTEER_COLUMNS, name)
+    return _unique(
+        rows,
+        lambda r: Volunteer(
+            id=r.required("id"),
+            display_name=r.text("display_name"),
+            email=r.text("email"),
+            timezone=r.zone(),
+            availability=r.availability(),
+            experience=r.code("experience", vocab.EXPERIENCE),
+            korean_level=r.code("korean_level", vocab.KOREAN_LEVELS),
+            goals=r.codes("goals", vocab.GOALS),
+            interests=r.codes("interests", vocab.INTERESTS),
+            gender=r.code("gender", vocab.GENDERS, empty=True),
+            capacity=r.capacity(),
+            format=r.code("format", vocab.FORMATS),
+            city=r.text("city"),
+            previous_partner_id=r.text("previous_partner_id"),
+            continue_partner=r.flag("continue"),
+        ),
+    )
+
+
+def read_constraints(
+    source: Source,
+    students: Iterable[Student],
+    volunteers: Iterable[Volunteer],
+    name: str | None = None,
+) -> list[Constraint]:
+    """Locks and forbids; each id must name someone in the other two files."""
+    file, rows = _rows(source, CONSTRAINT_COLUMNS, name)
+    student_ids = {s.id for s in students}
+    volunteer_ids = {v.id for v in volunteers}
+    out = []
+    for row in rows:
+        sid, vid = row.required("student_id"), row.required("volunteer_id")
+        if sid not in student_ids:
+            raise row.fail("student_id", f"no student has the id {sid!r}")
+        if vid not in volunteer_ids:
+            raise row.fail("volunteer_id", f"no volunteer has the id {vid!r}")
+        out.append(Constraint(sid, vid, row.code("kind", vocab.CONSTRAINT_KINDS), row.number))
+    return out
+
+
+def pair_rows(result: MatchResult) -> list[dict[str, str]]:
+    """PAIRS.csv rows: each pair, then each unmatched student and volunteer."""
+    out = []
+    for p in result.pairs:
+        words = "; ".join(c.text for c in p.breakdown)
+        if p.locked:
+            words = f"{p.origin}: {words}"
+        out.append(
+            {
+                "student_id": p.student_id,
+                "volunteer_id": p.volunteer_id,
+                "score": f"{p.score:.2f}",
+                "overlap_hours": f"{p.overlap_hours:g}",
+                "explanation": words,
+            }
+        )
+    for u in result.unmatched_students:
+        out.append(_unmatched(u.id, "", u.text))
+    for u in result.unmatched_volunteers:
+        out.append(_unmatched("", u.id, u.text))
+    return out
+
+
+def _unmatched(student_id: str, volunteer_id: str, text: str) -> dict[str, str]:
+    return {
+        "student_id": student_id,
+        "volunteer_id": volunteer_id,
+        "score": "",
+        "overlap_hours": "",
+        "explanation": text,
+    }
+
+
+def write_pairs(path: str | os.PathLike[str], result: MatchResult) -> None:
+    """Write PAIRS.csv (UTF-8 with a byte-order mark, for spreadsheets) atomically."""
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=".pairs-", suffix=".csv", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=PAIR_COLUMNS)
+            writer.writeheader()
+            writer.writerows(pair_rows(result))
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
