@@ -156,7 +156,7 @@ def main() -> int:
             print(f"  measured N = {n:,} {objective}", file=sys.stderr)
     print(f"Machine: {machine()}")
     print(
-        f"Term {TERM['term_start']} to {TERM['term_end']}, seed {SEED}, N students = N volunteers.\n"
+        f"Term {TERM['term_start']} to {TERM['term_end']}, seed {SEED}, N students = N volunteers\n"
     )
     print(table(rows))
     print()
