@@ -75,10 +75,6 @@ def list_terms() -> Sequence[Term]:
     return db.session.scalars(select(Term).order_by(Term.starts_on.desc(), Term.id.desc())).all()
 
 
-def get_term(term_id: int) -> Term | None:
-    return db.session.get(Term, term_id)
-
-
 def term_open_for_applications(today: dt.date) -> Term | None:
     """The term people can apply to now (the soonest-closing if several are open)."""
     return db.session.scalars(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,7 +13,7 @@ from matcher.services import ServiceError, profiles, terms
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
 from matcher.web.forms.profile import StudentProfileForm, VolunteerProfileForm
-from matcher.web.util import today
+from matcher.web.util import term_or_404, today
 
 bp = Blueprint("profile", __name__)
 guard_blueprint(bp, Role.STUDENT, Role.VOLUNTEER)
@@ -67,9 +67,7 @@ def edit() -> str | Response:
 
 @bp.post("/terms/<int:term_id>/apply")
 def apply(term_id: int) -> Response:
-    term = terms.get_term(term_id)
-    if term is None:
-        abort(404)
+    term = term_or_404(term_id)
     form = FlaskForm()
     if form.validate_on_submit():
         try:

@@ -8,25 +8,18 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from matcher.extensions import db
-from matcher.models import MatchRound, Pair, RematchRequest, Role, Term
-from matcher.services import ServiceError, adjust, pairs, publishing, rounds, terms
+from matcher.models import MatchRound, Pair, RematchRequest, Role
+from matcher.services import ServiceError, adjust, pairs, publishing, rounds
 from matcher.web.access import guard_blueprint
 from matcher.web.forms.rounds import EndPairForm, PersonForm, RoundSettingsForm
-from matcher.web.util import today
+from matcher.web.util import term_or_404, today
 
 bp = Blueprint("rounds", __name__, url_prefix="/terms/<int:term_id>")
 guard_blueprint(bp, Role.COORDINATOR)
 
 
-def _term(term_id: int) -> Term:
-    term = terms.get_term(term_id)
-    if term is None:
-        abort(404)
-    return term
-
-
 def _round(term_id: int, number: int) -> MatchRound:
-    round_ = rounds.get_round(_term(term_id), number)
+    round_ = rounds.get_round(term_or_404(term_id), number)
     if round_ is None:
         abort(404)
     return round_
@@ -57,7 +50,7 @@ def _form_errors(form) -> None:
 
 @bp.post("/rounds")
 def run(term_id: int) -> BaseResponse:
-    term = _term(term_id)
+    term = term_or_404(term_id)
     form = RoundSettingsForm()
     if not form.validate_on_submit():
         _form_errors(form)
@@ -74,7 +67,7 @@ def run(term_id: int) -> BaseResponse:
 
 @bp.get("/rounds/<int:number>")
 def show(term_id: int, number: int) -> str:
-    term, round_ = _term(term_id), _round(term_id, number)
+    term, round_ = term_or_404(term_id), _round(term_id, number)
     return render_template(
         "rounds/show.html",
         term=term,
@@ -137,7 +130,7 @@ def alternatives(term_id: int, number: int) -> str | BaseResponse:
     person_id = student_id if student_id is not None else volunteer_id
     return render_template(
         "rounds/alternatives.html",
-        term=_term(term_id),
+        term=term_or_404(term_id),
         view=view,
         person_name=view.people.names.get(str(person_id), "?"),
         student_id=student_id,
@@ -149,7 +142,7 @@ def alternatives(term_id: int, number: int) -> str | BaseResponse:
 
 @bp.get("/rounds/compare")
 def compare(term_id: int) -> str:
-    term = _term(term_id)
+    term = term_or_404(term_id)
     a = rounds.get_round(term, request.args.get("a", type=int) or 0)
     b = rounds.get_round(term, request.args.get("b", type=int) or 0)
     if a is None or b is None:
@@ -183,7 +176,7 @@ def publish(term_id: int, number: int) -> BaseResponse:
 
 @bp.get("/pairs")
 def published(term_id: int) -> str:
-    term = _term(term_id)
+    term = term_or_404(term_id)
     return render_template(
         "rounds/pairs.html",
         term=term,
@@ -198,7 +191,7 @@ def published(term_id: int) -> str:
 
 @bp.post("/emails/resend")
 def resend(term_id: int) -> BaseResponse:
-    term = _term(term_id)
+    term = term_or_404(term_id)
     if PersonForm().validate_on_submit():
         try:
             delivery = publishing.resend_failed(term, by=current_user)
@@ -214,7 +207,7 @@ def resend(term_id: int) -> BaseResponse:
 @bp.post("/pairs/<int:pair_id>/end")
 def end_pair(term_id: int, pair_id: int) -> BaseResponse:
     pair = db.session.get(Pair, pair_id)
-    if pair is None or pair.term_id != _term(term_id).id:
+    if pair is None or pair.term_id != term_or_404(term_id).id:
         abort(404)
     form = EndPairForm()
     if form.validate_on_submit():
@@ -230,7 +223,7 @@ def end_pair(term_id: int, pair_id: int) -> BaseResponse:
 @bp.post("/requests/<int:request_id>/dismiss")
 def dismiss(term_id: int, request_id: int) -> BaseResponse:
     found = db.session.get(RematchRequest, request_id)
-    if found is None or found.pair.term_id != _term(term_id).id:
+    if found is None or found.pair.term_id != term_or_404(term_id).id:
         abort(404)
     if PersonForm().validate_on_submit():
         _attempt(lambda: pairs.dismiss_request(found, by=current_user))
@@ -239,7 +232,7 @@ def dismiss(term_id: int, request_id: int) -> BaseResponse:
 
 @bp.get("/pairs.csv")
 def export(term_id: int) -> Response:
-    term = _term(term_id)
+    term = term_or_404(term_id)
     filename = f"pairs-term-{term.id}.csv"
     return Response(
         pairs.export_csv(term, by=current_user),

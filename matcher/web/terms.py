@@ -10,22 +10,16 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from matcher.extensions import db
-from matcher.models import Enrollment, Role, Term
+from matcher.models import Enrollment, Role
 from matcher.services import ServiceError, dashboard, pairs, profiles, rounds, terms
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
 from matcher.web.forms.rounds import RoundSettingsForm
 from matcher.web.forms.terms import EnrollmentActionForm, TermForm
+from matcher.web.util import term_or_404
 
 bp = Blueprint("terms", __name__, url_prefix="/terms")
 guard_blueprint(bp, Role.COORDINATOR)
-
-
-def _term_or_404(term_id: int) -> Term:
-    term = terms.get_term(term_id)
-    if term is None:
-        abort(404)
-    return term
 
 
 @bp.get("")
@@ -49,7 +43,7 @@ def new_term() -> str | Response:
 
 @bp.route("/<int:term_id>/edit", methods=["GET", "POST"])
 def edit(term_id: int) -> str | Response:
-    term = _term_or_404(term_id)
+    term = term_or_404(term_id)
     form = TermForm(obj=term)
     if form.validate_on_submit():
         try:
@@ -65,7 +59,7 @@ def edit(term_id: int) -> str | Response:
 
 @bp.get("/<int:term_id>")
 def show(term_id: int) -> str:
-    term = _term_or_404(term_id)
+    term = term_or_404(term_id)
     status = request.args.get("status") or None
     return render_template(
         "terms/show.html",
@@ -84,7 +78,7 @@ def show(term_id: int) -> str:
 
 @bp.post("/<int:term_id>/enrollments")
 def set_status(term_id: int) -> Response:
-    term = _term_or_404(term_id)
+    term = term_or_404(term_id)
     form = EnrollmentActionForm()
     form.enrollment_ids.choices = [SelectChoice(e.id) for e in term.enrollments]
     if form.validate_on_submit():
@@ -107,7 +101,7 @@ def set_status(term_id: int) -> Response:
 
 @bp.get("/<int:term_id>/people/<int:enrollment_id>")
 def person(term_id: int, enrollment_id: int) -> str:
-    term = _term_or_404(term_id)
+    term = term_or_404(term_id)
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.term_id != term.id:
         abort(404)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import abort, url_for
+
+from matcher.extensions import db
+from matcher.models import Term
 
 
 def safe_next(target: str | None, fallback: str = "main.home") -> str:
@@ -21,6 +24,13 @@ def safe_next(target: str | None, fallback: str = "main.home") -> str:
         ):
             return target
     return url_for(fallback)
+
+
+def term_or_404(term_id: int) -> Term:
+    term = db.session.get(Term, term_id)
+    if term is None:
+        abort(404)
+    return term
 
 
 def today() -> dt.date:
