@@ -20,8 +20,8 @@ from matcher.models import (
 )
 from matcher.services import audit
 from matcher.services.errors import ServiceError
-from matcher.services.rounds import refresh_figures
-from matcher.services.snapshot import engine_id, thaw
+from matcher.services.rounds import find_constraint, refresh_figures, set_constraint
+from matcher.services.snapshot import TermPeople, engine_id, thaw
 
 
 def _editable(round_: MatchRound) -> None:
@@ -33,30 +33,6 @@ def _pair_of_student(round_: MatchRound, student_id: int) -> RoundPair | None:
     return next((p for p in round_.pairs if p.student_id == student_id), None)
 
 
-def _constraint(term_id: int, student_id: int, volunteer_id: int) -> PairConstraint | None:
-    return db.session.scalar(
-        select(PairConstraint).where(
-            PairConstraint.term_id == term_id,
-            PairConstraint.student_id == student_id,
-            PairConstraint.volunteer_id == volunteer_id,
-        )
-    )
-
-
-def _set_constraint(
-    round_: MatchRound, student_id: int, volunteer_id: int, kind: str, by: User, reason: str = ""
-) -> None:
-    constraint = _constraint(round_.term_id, student_id, volunteer_id)
-    if constraint is None:
-        constraint = PairConstraint(
-            term_id=round_.term_id, student_id=student_id, volunteer_id=volunteer_id
-        )
-        db.session.add(constraint)
-    constraint.kind = kind
-    constraint.override_reason = reason
-    constraint.created_by_id = by.id
-
-
 def lock_pair(round_: MatchRound, student_id: int, *, by: User) -> None:
     """Keep the student's pair of this round in every later round."""
     _editable(round_)
@@ -64,8 +40,8 @@ def lock_pair(round_: MatchRound, student_id: int, *, by: User) -> None:
     if pair is None:
         raise ServiceError(_("This student has no pair in this round to lock."))
     pair.locked = True
-    _set_constraint(round_, student_id, pair.volunteer_id, ConstraintKind.LOCK, by,
-                    pair.override_reason)  # fmt: skip
+    set_constraint(round_.term_id, student_id, pair.volunteer_id, ConstraintKind.LOCK, by=by,
+                   reason=pair.override_reason)  # fmt: skip
     audit.record(by, "pair.locked", term_id=round_.term_id, student=student_id,
                  volunteer=pair.volunteer_id)  # fmt: skip
     db.session.commit()
@@ -95,21 +71,22 @@ def forbid_pair(round_: MatchRound, student_id: int, volunteer_id: int, *, by: U
     if pair is not None and pair.volunteer_id == volunteer_id:
         round_.pairs.remove(pair)
         refresh_figures(round_)
-    _set_constraint(round_, student_id, volunteer_id, ConstraintKind.FORBID, by)
+    set_constraint(round_.term_id, student_id, volunteer_id, ConstraintKind.FORBID, by=by)
     audit.record(by, "pair.forbidden", term_id=round_.term_id, student=student_id,
                  volunteer=volunteer_id)  # fmt: skip
     db.session.commit()
 
 
-def _evaluate(round_: MatchRound, student_id: int, volunteer_id: int) -> engine.PairEvaluation:
-    people = thaw(round_.snapshot)
+def _evaluate(
+    round_: MatchRound, people: TermPeople, student_id: int, volunteer_id: int
+) -> engine.PairEvaluation:
     student = next((s for s in people.students if s.id == engine_id(student_id)), None)
     volunteer = next((v for v in people.volunteers if v.id == engine_id(volunteer_id)), None)
     if student is None or volunteer is None:
         raise ServiceError(_("Both people must be part of this round."))
     term = db.session.get(Term, round_.term_id)
     assert term is not None
-    forbidden = _constraint(round_.term_id, student_id, volunteer_id)
+    forbidden = find_constraint(round_.term_id, student_id, volunteer_id)
     return engine.evaluate_pair(
         student,
         volunteer,
@@ -164,7 +141,7 @@ def assign(
         raise ServiceError(
             _("%(name)s has no free place in this round.", name=volunteer.display_name)
         )
-    evaluation = _evaluate(round_, student_id, volunteer_id)
+    evaluation = _evaluate(round_, people, student_id, volunteer_id)
     _checked(evaluation, reason, people.names)
     pair = RoundPair(**_round_pair(evaluation, "manual", reason))
     round_.pairs.append(pair)
@@ -197,11 +174,11 @@ def swap(round_: MatchRound, first: int, second: int, *, by: User, reason: str =
         raise ServiceError(_("Choose two different students who both have a partner."))
     if a.locked or b.locked:
         raise ServiceError(_("A locked pair cannot be swapped. Unlock it first."))
-    names = thaw(round_.snapshot).names
-    new_a = _evaluate(round_, first, b.volunteer_id)
-    new_b = _evaluate(round_, second, a.volunteer_id)
-    _checked(new_a, reason, names)
-    _checked(new_b, reason, names)
+    people = thaw(round_.snapshot)
+    new_a = _evaluate(round_, people, first, b.volunteer_id)
+    new_b = _evaluate(round_, people, second, a.volunteer_id)
+    _checked(new_a, reason, people.names)
+    _checked(new_b, reason, people.names)
     for pair, evaluation in ((a, new_a), (b, new_b)):
         for key, value in _round_pair(evaluation, "swap", reason).items():
             setattr(pair, key, value)

@@ -17,7 +17,6 @@ from matcher.extensions import db
 from matcher.models import (
     ConstraintKind,
     Pair,
-    PairConstraint,
     PairStatus,
     RematchRequest,
     Role,
@@ -27,6 +26,7 @@ from matcher.models import (
 from matcher.models.base import utcnow
 from matcher.services import audit
 from matcher.services.errors import ServiceError
+from matcher.services.rounds import set_constraint
 from matcher.services.snapshot import engine_student, engine_volunteer
 
 
@@ -184,25 +184,7 @@ def end_pair(pair: Pair, reason: str, *, by: User, today: dt.date) -> None:
     pair.ended_on = today
     pair.end_reason = reason.strip()
     pair.ended_by_id = by.id
-    constraint = db.session.scalar(
-        select(PairConstraint).where(
-            PairConstraint.term_id == pair.term_id,
-            PairConstraint.student_id == pair.student_id,
-            PairConstraint.volunteer_id == pair.volunteer_id,
-        )
-    )
-    if constraint is None:
-        db.session.add(
-            PairConstraint(
-                term_id=pair.term_id,
-                student_id=pair.student_id,
-                volunteer_id=pair.volunteer_id,
-                kind=ConstraintKind.FORBID,
-                created_by_id=by.id,
-            )  # fmt: skip
-        )
-    else:
-        constraint.kind, constraint.override_reason = ConstraintKind.FORBID, ""
+    set_constraint(pair.term_id, pair.student_id, pair.volunteer_id, ConstraintKind.FORBID, by=by)
     for request in db.session.scalars(
         select(RematchRequest).where(
             RematchRequest.pair_id == pair.id, RematchRequest.resolved_at.is_(None)

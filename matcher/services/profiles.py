@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from matcher.engine.vocab import SLOT_MINUTES, SLOTS_PER_WEEK
+from matcher.engine.vocab import SLOTS_PER_WEEK
 from matcher.extensions import db
 from matcher.models import Role, StudentProfile, User, VolunteerProfile
 from matcher.services import audit
@@ -61,10 +61,6 @@ def completeness(user: User) -> Completeness:
         missing.append(_l("at least 2 hours of availability"))
     total = len(required) + 2
     return Completeness(missing, round(100 * (total - len(missing)) / total))
-
-
-def availability_hours(profile: StudentProfile | VolunteerProfile) -> float:
-    return profile.slot_count * SLOT_MINUTES / 60
 
 
 def update_profile(user: User, data: dict[str, Any], *, timezone: str, display_name: str) -> None:

@@ -60,6 +60,31 @@ def constraints_of(term_id: int) -> list[PairConstraint]:
     )
 
 
+def find_constraint(term_id: int, student_id: int, volunteer_id: int) -> PairConstraint | None:
+    return db.session.scalar(
+        select(PairConstraint).where(
+            PairConstraint.term_id == term_id,
+            PairConstraint.student_id == student_id,
+            PairConstraint.volunteer_id == volunteer_id,
+        )
+    )
+
+
+def set_constraint(
+    term_id: int, student_id: int, volunteer_id: int, kind: str, *, by: User, reason: str = ""
+) -> None:
+    """Make the pair locked or forbidden for the term (one constraint per pair)."""
+    constraint = find_constraint(term_id, student_id, volunteer_id)
+    if constraint is None:
+        constraint = PairConstraint(
+            term_id=term_id, student_id=student_id, volunteer_id=volunteer_id
+        )
+        db.session.add(constraint)
+    constraint.kind = kind
+    constraint.override_reason = reason
+    constraint.created_by_id = by.id
+
+
 def active_pairs(term: Term) -> list[Pair]:
     return list(
         db.session.scalars(

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from matcher.services.profiles import MIN_SLOTS
 from matcher.web import labels
 from matcher.web.forms.fields import AvailabilityField, MultiCheckboxField, TimezoneField
 
@@ -64,7 +65,7 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Tell us the city where you can meet in person."))
 
     def validate_availability(self, field: Any) -> None:
-        if field.data.count("1") < 4:
+        if field.data.count("1") < MIN_SLOTS:
             raise ValidationError(_l("Tick at least 2 hours a week when you could meet."))
 
     def profile_data(self) -> dict[str, Any]:
