@@ -265,7 +265,6 @@ class RoundView:
     unmatched_students: list[UnmatchedRow]
     unmatched_volunteers: list[UnmatchedRow]
     histogram: list[int] = field(default_factory=list)
-    locked: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def editable(self) -> bool:
@@ -301,12 +300,7 @@ def view_round(round_: MatchRound) -> RoundView:
     bins = [0] * HISTOGRAM_BINS
     for p in round_.pairs:
         bins[min(int(p.score // (100 / HISTOGRAM_BINS)), HISTOGRAM_BINS - 1)] += 1
-    locked = {
-        (c.student_id, c.volunteer_id)
-        for c in constraints_of(round_.term_id)
-        if c.kind == ConstraintKind.LOCK
-    }
-    return RoundView(round_, people, rows, unmatched_s, unmatched_v, bins, locked)
+    return RoundView(round_, people, rows, unmatched_s, unmatched_v, bins)
 
 
 @dataclass
