@@ -72,8 +72,8 @@ class SampleStudent:
     interests: tuple[str, ...]
     interests_other: str
     gender: str
-    tutor_gender: str
-    tutor_gender_required: bool
+    volunteer_gender: str
+    volunteer_gender_required: bool
     format: str
     city: str
     contact: str
@@ -191,8 +191,8 @@ def generate_people(
                 "interests": _sample(rng, vocab.INTERESTS, 2, 5),
                 "interests_other": rng.choice(OTHER_INTERESTS) if rng.random() < 0.25 else "",
                 "gender": gender,
-                "tutor_gender": prefers,
-                "tutor_gender_required": bool(prefers) and rng.random() < 0.2,
+                "volunteer_gender": prefers,
+                "volunteer_gender_required": bool(prefers) and rng.random() < 0.2,
                 "format": fmt,
                 "city": city,
                 "contact": f"KakaoTalk: {handle}" if rng.random() < 0.7 else "email",
@@ -280,8 +280,8 @@ def to_engine(
                 goals=frozenset(s.goals),
                 interests=frozenset(s.interests),
                 gender=s.gender,
-                tutor_gender=s.tutor_gender,
-                tutor_gender_required=s.tutor_gender_required,
+                volunteer_gender=s.volunteer_gender,
+                volunteer_gender_required=s.volunteer_gender_required,
                 format=s.format,
                 city=s.city,
                 previous_partner_id=s.previous_partner_id,

@@ -131,7 +131,7 @@ def make_user(app: Flask) -> Callable[..., User]:
             timezone=timezone or ("Asia/Seoul" if role != "volunteer" else "America/New_York"),
         )
         if role == Role.STUDENT:
-            defaults: dict[str, Any] = {"english_level": "A2", "tutor_gender": None}
+            defaults: dict[str, Any] = {"english_level": "A2", "volunteer_gender": None}
             user.student_profile = StudentProfile(**_profile_values(complete, defaults, profile))
         elif role == Role.VOLUNTEER:
             defaults = {"experience": "some", "korean_level": "basic", "capacity": 1}

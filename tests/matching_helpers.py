@@ -25,7 +25,7 @@ def run_form(**changes: object) -> dict[str, object]:
         "weight_continuity": 10,
         "min_overlap_hours": "2",
         "objective": "best",
-        "lock_continuing": "y",
+        "lock_continue_partner": "y",
     }
     data.update(changes)
     return data

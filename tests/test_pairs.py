@@ -130,7 +130,7 @@ def test_rematch_moves_nobody_else(published, make_user, coordinator):
     pairs.end_pair(pair_of(students[0]), "Student left", by=coordinator, today=today())
     rematch = rounds.run_round(term, settings(), by=coordinator)
     assert rematch.kind == "rematch"
-    new = {(p.student_id, p.volunteer_id) for p in rematch.pairs if p.source != "fixed"}
+    new = {(p.student_id, p.volunteer_id) for p in rematch.pairs if p.origin != "kept"}
     assert new == {(newcomer.id, volunteers[0].id)}
     publishing.publish_round(rematch, by=coordinator, today=today())
     after = {(p.student_id, p.volunteer_id) for p in pairs.term_pairs(term)}
@@ -144,7 +144,7 @@ def test_continuing_pairs_are_locked_in_the_next_term(published, make_term, coor
     for person in [*students, *volunteers]:
         enrollment = person.enrollments[0].__class__(
             term=later, user=person, status="approved",
-            continue_with_partner=person in (students[2], volunteers[2]),
+            continue_partner=person in (students[2], volunteers[2]),
         )  # fmt: skip
         db.session.add(enrollment)
     db.session.commit()

@@ -16,12 +16,12 @@ def student_form(**fields):
         "interests": ["music", "cooking"],
         "interests_other": "K-dramas",
         "gender": "female",
-        "tutor_gender": "female",
-        "tutor_gender_required": "y",
+        "volunteer_gender": "female",
+        "volunteer_gender_required": "y",
         "format": "either",
         "city": "Seoul",
         "contact": "KakaoTalk: minji88",
-        "continue_with_partner": "y",
+        "continue_partner": "y",
         "timezone": "Asia/Seoul",
         "availability": SLOTS,
     }
@@ -81,10 +81,10 @@ def test_student_saves_full_profile(client, student):
     db.session.refresh(profile)
     assert profile.english_level == "A2"
     assert profile.goals == ["conversation", "speech_contest"]
-    assert profile.tutor_gender_required is True
+    assert profile.volunteer_gender_required is True
     assert profile.availability.count("1") == 12
     assert profile.availability[38] == "1" and profile.availability[37] == "0"
-    assert student.enrollments[0].continue_with_partner is True
+    assert student.enrollments[0].continue_partner is True
     page = client.get("/profile").get_data(as_text=True)
     assert "Your profile is complete" in page
 
@@ -116,7 +116,7 @@ def test_volunteer_form_has_no_student_fields(client, volunteer):
         ({"goals": None}, "Tick at least one goal."),
         ({"goals": ["world_domination"]}, "Choose only from the boxes shown."),
         ({"format": "in_person", "city": " "}, "Tell us the city where you can meet in person."),
-        ({"tutor_gender": ""}, "Choose the tutor gender you need"),
+        ({"volunteer_gender": ""}, "Choose the tutor gender you need"),
         ({"timezone": "Asia/Pyongyang2"}, "is not a time zone we know"),
         ({"contact": ""}, "Tell us how your partner can contact you."),
         ({"display_name": "  "}, "Enter the name you want to be called."),

@@ -3,7 +3,7 @@
 The public API::
 
     match(students, volunteers, settings, *, term_start, term_end, locks=(), forbids=(),
-          fixed=(), only_students=None, only_volunteers=None) -> MatchResult
+          kept=(), only_students=None, only_volunteers=None) -> MatchResult
     alternatives(students, volunteers, settings, *, term_start, term_end,
                  student_id=... | volunteer_id=..., forbids=(), pairs=(), limit=5)
     evaluate_pair(student, volunteer, settings, *, term_start, term_end, forbidden=False)
@@ -33,6 +33,7 @@ from matcher.engine.result import (
     MatchResult,
     Pair,
     PairEvaluation,
+    PairOrigin,
     Unmatched,
     Violation,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "MatchResult",
     "Pair",
     "PairEvaluation",
+    "PairOrigin",
     "Settings",
     "Student",
     "UnknownPerson",

@@ -118,9 +118,9 @@ class Problem:
         helps = sorted({support(v) for v in vs})
         s_level = np.array([[level_fit(s.english_level, h) for h in helps] for s in ss])
         v_level = _hot([str(support(v)) for v in vs], [str(h) for h in helps])
-        s_gender = _hot([s.tutor_gender for s in ss], _GENDER_SLOTS)
+        s_gender = _hot([s.volunteer_gender for s in ss], _GENDER_SLOTS)
         s_gender[:, -1:] = 0.0
-        none = np.array([not s.tutor_gender for s in ss], dtype=np.float32).reshape(-1, 1)
+        none = np.array([not s.volunteer_gender for s in ss], dtype=np.float32).reshape(-1, 1)
         s_gender = np.hstack([s_gender, none])
         v_gender = np.hstack([_hot([v.gender for v in vs], _GENDER_SLOTS), np.ones((len(vs), 1))])
         self.soft: dict[str, tuple[F32, F32]] = {
@@ -148,8 +148,8 @@ class Problem:
 
         veto = np.zeros((len(ss), len(_GENDER_SLOTS)), dtype=np.float32)
         for row, s in enumerate(ss):
-            if s.tutor_gender_required and s.tutor_gender:
-                veto[row] = [_VETO * (g != s.tutor_gender) for g in _GENDER_SLOTS]
+            if s.volunteer_gender_required and s.volunteer_gender:
+                veto[row] = [_VETO * (g != s.volunteer_gender) for g in _GENDER_SLOTS]
         self.hard_s = np.hstack([fmt(ss), veto, np.full((len(ss), 1), _VETO, np.float32)])
         width = 1 + len(cities)
         self.hard_columns = {
@@ -260,7 +260,7 @@ class Problem:
         out = []
         if overlap_minutes < self.min_minutes - 1e-3:
             out.append("overlap")
-        if s.tutor_gender_required and s.tutor_gender and v.gender != s.tutor_gender:
+        if s.volunteer_gender_required and s.volunteer_gender and v.gender != s.volunteer_gender:
             out.append("gender_required")
         if not formats_meet(s, v):
             out.append("format")

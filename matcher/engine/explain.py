@@ -127,15 +127,15 @@ def criterion_text(
         return text, facts
     if code == "gender":
         facts = {
-            "tutor_gender": s.tutor_gender,
-            "required": s.tutor_gender_required,
+            "volunteer_gender": s.volunteer_gender,
+            "required": s.volunteer_gender_required,
             "gender": v.gender,
         }
-        if not s.tutor_gender:
+        if not s.volunteer_gender:
             return "No tutor gender preference", facts
-        kind = "Required" if s.tutor_gender_required else "Preferred"
+        kind = "Required" if s.volunteer_gender_required else "Preferred"
         met = "met" if value >= 1 else "not met"
-        return f"{kind} tutor gender ({s.tutor_gender}) {met}", facts
+        return f"{kind} tutor gender ({s.volunteer_gender}) {met}", facts
     partners = v.previous_partner_id == s.id or s.previous_partner_id == v.id
     wanting = int(s.continue_partner) + int(v.continue_partner)
     facts = {"previous_partners": partners, "want_to_continue": wanting if partners else 0}
@@ -170,8 +170,8 @@ def violation(code: str, s: Student, v: Volunteer, minutes: float, min_hours: fl
         )
         facts: dict[str, Any] = {"minutes": int(round(minutes)), "min_hours": min_hours}
     elif code == "gender_required":
-        text = f"The student requires a {s.tutor_gender} tutor"
-        facts = {"tutor_gender": s.tutor_gender, "gender": v.gender}
+        text = f"The student requires a {s.volunteer_gender} tutor"
+        facts = {"volunteer_gender": s.volunteer_gender, "gender": v.gender}
     elif code == "format":
         text = (
             f"No common format: the student wants {_label(s.format)}"
@@ -220,7 +220,7 @@ def reason_text(reason: str, side: str, facts: dict[str, Any]) -> str:
         others=other + "s",
         min=duration(60 * facts.get("min_hours", 0)),
         best=duration(facts.get("best_minutes", 0)),
-        gender=facts.get("tutor_gender", ""),
+        gender=facts.get("volunteer_gender", ""),
         count=facts.get("count", 0),
         names=shown,
         not_approved=not_approved,

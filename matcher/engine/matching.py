@@ -21,7 +21,7 @@ from matcher.engine.model import (
     check_unique,
     index_pairs,
 )
-from matcher.engine.result import MatchResult, Pair, Unmatched
+from matcher.engine.result import LOCKED_ORIGINS, MatchResult, Pair, PairOrigin, Unmatched
 from matcher.engine.solve import assign
 
 I64 = NDArray[np.int64]
@@ -36,7 +36,7 @@ def match(
     term_end: date,
     locks: Iterable[tuple[str, str]] = (),
     forbids: Iterable[tuple[str, str]] = (),
-    fixed: Iterable[tuple[str, str]] = (),
+    kept: Iterable[tuple[str, str]] = (),
     only_students: Collection[str] | None = None,
     only_volunteers: Collection[str] | None = None,
 ) -> MatchResult:
@@ -55,7 +55,7 @@ def match(
         forbid or a capacity raises `InvalidLock`.
     forbids : pairs of (student_id, volunteer_id)
         Pairs that must never be in the result.
-    fixed : pairs of (student_id, volunteer_id)
+    kept : pairs of (student_id, volunteer_id)
         Re-match mode: pairs kept exactly as they are (not checked, not moved); they
         use their volunteer's places, and their students are not solved again.
     only_students, only_volunteers : collections of ids, optional
@@ -89,11 +89,11 @@ def match(
     problem = Problem(students, volunteers, settings, term_start, term_end)
     forbidden = set(index_pairs(problem.s_index, problem.v_index, forbids, "forbid"))
     used = np.zeros(len(problem.volunteers), dtype=np.int64)
-    origin: dict[int, tuple[int, str]] = {}  # student -> (volunteer, origin)
-    for i, j in index_pairs(problem.s_index, problem.v_index, fixed, "fixed pair"):
+    origin: dict[int, tuple[int, PairOrigin]] = {}  # student -> (volunteer, origin)
+    for i, j in index_pairs(problem.s_index, problem.v_index, kept, "kept pair"):
         if i in origin:
-            raise InvalidLock(problem.students[i].id, "", "student_taken", "in two fixed pairs")
-        origin[i] = (j, "fixed")
+            raise InvalidLock(problem.students[i].id, "", "student_taken", "in two kept pairs")
+        origin[i] = (j, PairOrigin.KEPT)
         used[j] += 1
     _lock(
         problem,
@@ -104,8 +104,8 @@ def match(
     )
     in_scope_s = _scope(problem.s_index, only_students)
     in_scope_v = _scope(problem.v_index, only_volunteers)
-    if settings.lock_continuing:
-        _lock_continuing(problem, forbidden, used, origin, in_scope_s, in_scope_v)
+    if settings.lock_continue_partner:
+        _lock_continue_partner(problem, forbidden, used, origin, in_scope_s, in_scope_v)
     remaining = np.maximum(problem.capacity - used, 0)
     rsel = np.array(
         [i for i in range(len(problem.students)) if i not in origin and in_scope_s[i]], np.int64
@@ -128,7 +128,7 @@ def match(
 
     pairs_ij = [(i, j, o) for i, (j, o) in origin.items()]
     pairs_ij += [
-        (int(rsel[r]), int(csel[c]), "solved")
+        (int(rsel[r]), int(csel[c]), PairOrigin.SOLVED)
         for r, c in zip(solution.rows, solution.cols, strict=True)
     ]
     pairs_ij.sort(key=lambda p: (problem.students[p[0]].id, problem.volunteers[p[1]].id))
@@ -143,7 +143,7 @@ def match(
             round(d.minutes / 60, 2),
             o,
             d.breakdown,
-            d.violations if o == "fixed" else (),
+            d.violations if o == PairOrigin.KEPT else (),
         )
         for (i, j, o), d in zip(pairs_ij, described, strict=True)
     )
@@ -165,8 +165,8 @@ def match(
         "volunteers": len(problem.volunteers),
         "capacity": int(problem.capacity.sum()),
         "pairs": len(pairs),
-        "locked": sum(o in ("lock", "continuing") for _, o in origin.values()),
-        "fixed": sum(o == "fixed" for _, o in origin.values()),
+        "locked": sum(o in LOCKED_ORIGINS for _, o in origin.values()),
+        "kept": sum(o == PairOrigin.KEPT for _, o in origin.values()),
         "solved": len(solution.rows),
         "unmatched_students": len(unmatched_s),
         "unmatched_volunteers": len(unmatched_v),
@@ -199,7 +199,7 @@ def _lock(
     locks: list[tuple[int, int]],
     forbidden: set[tuple[int, int]],
     used: I64,
-    origin: dict[int, tuple[int, str]],
+    origin: dict[int, tuple[int, PairOrigin]],
 ) -> None:
     """Keep the coordinator's locks, or raise `InvalidLock` naming what they break."""
     ri = np.array([i for i, _ in locks], dtype=np.int64)
@@ -212,15 +212,15 @@ def _lock(
             raise InvalidLock(sid, vid, "student_taken", f"student {sid} is already paired")
         if used[j] >= problem.capacity[j]:
             raise InvalidLock(sid, vid, "capacity", f"volunteer {vid} has no place left")
-        origin[i] = (j, "lock")
+        origin[i] = (j, PairOrigin.LOCKED)
         used[j] += 1
 
 
-def _lock_continuing(
+def _lock_continue_partner(
     problem: Problem,
     forbidden: set[tuple[int, int]],
     used: I64,
-    origin: dict[int, tuple[int, str]],
+    origin: dict[int, tuple[int, PairOrigin]],
     in_scope_s: NDArray[np.bool_],
     in_scope_v: NDArray[np.bool_],
 ) -> None:
@@ -236,7 +236,7 @@ def _lock_continuing(
     ci = np.array([j for _, j in found], dtype=np.int64)
     for (i, j), d in zip(found, describe(problem, ri, ci, explained=False), strict=True):
         if not d.violations and i not in origin and used[j] < problem.capacity[j]:
-            origin[i] = (j, "continuing")
+            origin[i] = (j, PairOrigin.CONTINUE_PARTNER)
             used[j] += 1
 
 
@@ -328,7 +328,9 @@ def _chain(
                 "best_partner_id": others[best].id if best >= 0 else "",
             }
         elif reason == "gender_required":
-            facts = {"tutor_gender": people[person].tutor_gender if side == "student" else ""}
+            facts = {
+                "volunteer_gender": people[person].volunteer_gender if side == "student" else ""
+            }
         elif not reason:
             candidates = np.flatnonzero(alive)
             reason = "partners_taken" if free[candidates].any() else "partners_locked"

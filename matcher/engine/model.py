@@ -17,7 +17,7 @@ class EngineError(ValueError):
 
 
 class UnknownPerson(EngineError):
-    """A lock, forbid, fixed pair or person id names nobody in the input."""
+    """A lock, forbid, kept pair or person id names nobody in the input."""
 
 
 class InvalidLock(EngineError):
@@ -118,8 +118,8 @@ class Student:
     goals: frozenset[str] = frozenset()
     interests: frozenset[str] = frozenset()
     gender: str = ""
-    tutor_gender: str = ""
-    tutor_gender_required: bool = False
+    volunteer_gender: str = ""
+    volunteer_gender_required: bool = False
     format: str = "online"
     city: str = ""
     previous_partner_id: str = ""
@@ -129,7 +129,7 @@ class Student:
         _common_checks(self)
         who = f"student {self.id!r}"
         _check_code(who, "english_level", self.english_level, vocab.ENGLISH_LEVELS, False)
-        _check_code(who, "tutor_gender", self.tutor_gender, vocab.GENDERS, True)
+        _check_code(who, "volunteer_gender", self.volunteer_gender, vocab.GENDERS, True)
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ class Settings:
     ``min_overlap_hours`` is the hard minimum of weekly common time (default 2 h);
     common time above ``overlap_cap_hours`` (default 6 h) scores no more.
     ``objective`` is ``"best"`` (largest total score) or ``"fair"`` (largest lowest
-    score, then largest total). With ``lock_continuing`` a pair of last term whose
+    score, then largest total). With ``lock_continue_partner`` a pair of last term whose
     two members both want to continue is locked.
     """
 
@@ -202,7 +202,7 @@ class Settings:
     min_overlap_hours: float = 2.0
     overlap_cap_hours: float = 6.0
     objective: str = "best"
-    lock_continuing: bool = True
+    lock_continue_partner: bool = True
 
     def __post_init__(self) -> None:
         if isinstance(self.weights, Mapping):
@@ -220,7 +220,7 @@ class Settings:
             "min_overlap_hours": self.min_overlap_hours,
             "overlap_cap_hours": self.overlap_cap_hours,
             "objective": self.objective,
-            "lock_continuing": self.lock_continuing,
+            "lock_continue_partner": self.lock_continue_partner,
         }
 
     @classmethod
@@ -230,5 +230,5 @@ class Settings:
             min_overlap_hours=float(data.get("min_overlap_hours", 2.0)),
             overlap_cap_hours=float(data.get("overlap_cap_hours", 6.0)),
             objective=str(data.get("objective", "best")),
-            lock_continuing=bool(data.get("lock_continuing", True)),
+            lock_continue_partner=bool(data.get("lock_continue_partner", True)),
         )

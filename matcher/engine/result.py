@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from matcher.engine import vocab
@@ -94,9 +95,24 @@ class Violation:
         return cls(str(data["constraint"]), str(data["text"]), dict(data.get("facts", {})))
 
 
-#: Where a pair comes from: the solver, a coordinator's lock, a continuing pair of
-#: last term, or a pair kept untouched by a re-match.
-ORIGINS: tuple[str, ...] = ("solved", "lock", "continuing", "fixed")
+class PairOrigin(StrEnum):
+    """Where a pair comes from; one vocabulary for the engine, the database and the pages.
+
+    The engine makes the first four: the solver chose it, a coordinator locked it, both
+    people asked to continue with last term's partner, or a re-match kept it as it was.
+    A coordinator makes the last two while reviewing a round: by hand, or by a swap.
+    """
+
+    SOLVED = "solved"
+    LOCKED = "locked"
+    CONTINUE_PARTNER = "continue_partner"
+    KEPT = "kept"
+    MANUAL = "manual"
+    SWAPPED = "swapped"
+
+
+#: The origins the solver may not move: the coordinator's locks and continued pairs.
+LOCKED_ORIGINS = frozenset({PairOrigin.LOCKED, PairOrigin.CONTINUE_PARTNER})
 
 
 @dataclass(frozen=True)
@@ -107,14 +123,14 @@ class Pair:
     volunteer_id: str
     score: float
     overlap_hours: float
-    origin: str = "solved"
+    origin: PairOrigin = PairOrigin.SOLVED
     breakdown: tuple[Criterion, ...] = ()
     violations: tuple[Violation, ...] = ()
 
     @property
     def locked(self) -> bool:
-        """True when the solver had no say: a lock, a continuing pair or a fixed pair."""
-        return self.origin != "solved"
+        """True when the solver had no say: a lock, a continued pair or a kept pair."""
+        return self.origin != PairOrigin.SOLVED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,7 +151,7 @@ class Pair:
             str(data["volunteer_id"]),
             float(data["score"]),
             float(data["overlap_hours"]),
-            str(data.get("origin", "solved")),
+            PairOrigin(data.get("origin", PairOrigin.SOLVED)),
             tuple(Criterion.from_dict(c) for c in data.get("breakdown", ())),
             tuple(Violation.from_dict(v) for v in data.get("violations", ())),
         )
@@ -163,9 +179,9 @@ class MatchResult:
     """What ``match`` returns.
 
     ``stats`` holds: ``students``, ``volunteers``, ``capacity`` (total places),
-    ``pairs``, ``locked`` (lock + continuing), ``fixed``, ``solved``,
+    ``pairs``, ``locked`` (locked + continue_partner), ``kept``, ``solved``,
     ``unmatched_students``, ``unmatched_volunteers``, ``max_matchable`` (the most
-    pairs the hard constraints allow, given the locked and fixed pairs),
+    pairs the hard constraints allow, given the locked and kept pairs),
     ``feasible_share`` (of free student-volunteer pairs), ``mean_score``,
     ``lowest_score`` (``None`` without pairs), ``objective`` and ``seconds``
     (a dict: ``validate``, ``costs``, ``solve``, ``explain``, ``total``).

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matcher.engine.result import PairOrigin
 from matcher.models.base import Base, utcnow
 
 
@@ -79,7 +80,7 @@ class RoundPair(Base):
     overlap_hours: Mapped[float]
     breakdown: Mapped[list[Any]] = mapped_column(default=list)
     locked: Mapped[bool] = mapped_column(default=False)
-    source: Mapped[str] = mapped_column(String(10), default="engine")  # engine, manual, swap
+    origin: Mapped[str] = mapped_column(String(20), default=PairOrigin.SOLVED)
     violations: Mapped[list[Any]] = mapped_column(default=list)
     override_reason: Mapped[str] = mapped_column(Text, default="")
 

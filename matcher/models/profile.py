@@ -40,8 +40,8 @@ class StudentProfile(ProfileFields, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
     legal_name: Mapped[str] = mapped_column(String(120), default="")  # coordinators only
     english_level: Mapped[str | None] = mapped_column(String(2))
-    tutor_gender: Mapped[str | None] = mapped_column(String(10))
-    tutor_gender_required: Mapped[bool] = mapped_column(default=False)
+    volunteer_gender: Mapped[str | None] = mapped_column(String(10))
+    volunteer_gender_required: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")  # coordinators only
 
     user: Mapped[User] = relationship(back_populates="student_profile")

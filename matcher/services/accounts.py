@@ -190,7 +190,7 @@ def export_own_data(user: User) -> dict[str, object]:
         "timezone": user.timezone,
         "created_at": user.created_at.isoformat(),
         "applications": [
-            {"term": e.term.name, "status": e.status, "continue": e.continue_with_partner}
+            {"term": e.term.name, "status": e.status, "continue": e.continue_partner}
             for e in user.enrollments
         ],
     }

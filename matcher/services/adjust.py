@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from matcher import engine
+from matcher.engine import PairOrigin
 from matcher.extensions import db
 from matcher.models import (
     ConstraintKind,
@@ -113,7 +114,9 @@ def _checked(evaluation: engine.PairEvaluation, reason: str, names: dict[str, st
         )
 
 
-def _round_pair(evaluation: engine.PairEvaluation, source: str, reason: str) -> dict[str, object]:
+def _round_pair(
+    evaluation: engine.PairEvaluation, origin: PairOrigin, reason: str
+) -> dict[str, object]:
     return {
         "student_id": int(evaluation.student_id),
         "volunteer_id": int(evaluation.volunteer_id),
@@ -121,7 +124,7 @@ def _round_pair(evaluation: engine.PairEvaluation, source: str, reason: str) -> 
         "overlap_hours": evaluation.overlap_hours,
         "breakdown": [c.to_dict() for c in evaluation.breakdown],
         "violations": [v.to_dict() for v in evaluation.violations],
-        "source": source,
+        "origin": origin,
         "override_reason": reason.strip() if evaluation.violations else "",
         "locked": False,
     }
@@ -143,7 +146,7 @@ def assign(
         )
     evaluation = _evaluate(round_, people, student_id, volunteer_id)
     _checked(evaluation, reason, people.names)
-    pair = RoundPair(**_round_pair(evaluation, "manual", reason))
+    pair = RoundPair(**_round_pair(evaluation, PairOrigin.MANUAL, reason))
     round_.pairs.append(pair)
     refresh_figures(round_)
     audit.record(by, "pair.assigned", term_id=round_.term_id, student=student_id,
@@ -180,7 +183,7 @@ def swap(round_: MatchRound, first: int, second: int, *, by: User, reason: str =
     _checked(new_a, reason, people.names)
     _checked(new_b, reason, people.names)
     for pair, evaluation in ((a, new_a), (b, new_b)):
-        for key, value in _round_pair(evaluation, "swap", reason).items():
+        for key, value in _round_pair(evaluation, PairOrigin.SWAPPED, reason).items():
             setattr(pair, key, value)
     refresh_figures(round_)
     audit.record(by, "pair.swapped", term_id=round_.term_id, students=[first, second])

@@ -110,7 +110,7 @@ def load_demo(
 
 def _enrollment(term: Term, approved: bool, continues: bool) -> Enrollment:
     status = EnrollmentStatus.APPROVED if approved else EnrollmentStatus.APPLIED
-    return Enrollment(term=term, status=status, continue_with_partner=continues)
+    return Enrollment(term=term, status=status, continue_partner=continues)
 
 
 def _student(s: SampleStudent, password_hash: str, term: Term, approved: bool) -> User:
@@ -119,7 +119,8 @@ def _student(s: SampleStudent, password_hash: str, term: Term, approved: bool) -
     user.student_profile = StudentProfile(
         english_level=s.english_level, goals=list(s.goals), interests=list(s.interests),
         interests_other=s.interests_other, gender=s.gender or None,
-        tutor_gender=s.tutor_gender or None, tutor_gender_required=s.tutor_gender_required,
+        volunteer_gender=s.volunteer_gender or None,
+        volunteer_gender_required=s.volunteer_gender_required,
         format=s.format, city=s.city, contact=_contact(s.contact, s.email),
         availability=_week(s.availability),
     )  # fmt: skip

@@ -20,7 +20,7 @@ MIN_SLOTS = 4
 
 STUDENT_FIELDS = (
     "legal_name", "english_level", "goals", "interests", "interests_other", "gender",
-    "tutor_gender", "tutor_gender_required", "format", "city", "contact", "availability",
+    "volunteer_gender", "volunteer_gender_required", "format", "city", "contact", "availability",
 )  # fmt: skip
 VOLUNTEER_FIELDS = (
     "experience", "korean_level", "goals", "interests", "interests_other", "gender",
@@ -81,10 +81,10 @@ def update_profile(user: User, data: dict[str, Any], *, timezone: str, display_n
     if user.role == Role.STUDENT:
         profile = user.student_profile or StudentProfile(user=user)
         names = STUDENT_FIELDS
-        if data.get("tutor_gender_required") and not data.get("tutor_gender"):
+        if data.get("volunteer_gender_required") and not data.get("volunteer_gender"):
             raise ServiceError(
                 _("Choose the tutor gender you need, or untick “this is required”."),
-                "tutor_gender",
+                "volunteer_gender",
             )
     elif user.role == Role.VOLUNTEER:
         profile = user.volunteer_profile or VolunteerProfile(user=user)

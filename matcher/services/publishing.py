@@ -16,6 +16,7 @@ from flask_mailman import EmailMessage
 from sqlalchemy import CursorResult, Update, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from matcher.engine import PairOrigin
 from matcher.extensions import db, mail
 from matcher.models import (
     MatchRound,
@@ -111,7 +112,7 @@ def _publish(term: Term, round_: MatchRound, *, by: User, today: dt.date) -> lis
     load = Counter(p.volunteer_id for p in active_pairs(term))
     new_pairs = []
     for rp in round_.pairs:
-        if rp.source == "fixed":  # a re-match keeps the active pairs as they are
+        if rp.origin == PairOrigin.KEPT:  # a re-match keeps the active pairs as they are
             continue
         load[rp.volunteer_id] += 1
         if load[rp.volunteer_id] > capacity.get(rp.volunteer_id, 1):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from matcher import engine
+from matcher.engine import PairOrigin
 from matcher.extensions import db
 from matcher.models import (
     ConstraintKind,
@@ -103,7 +104,11 @@ def _names(user_ids: set[int]) -> dict[int, str]:
 
 
 def _engine_inputs(term: Term, people: TermPeople) -> dict[str, Any]:
-    """Locks, forbids and fixed pairs for the engine, refusing locks on absent people."""
+    """Locks, forbids and kept pairs for the engine, refusing locks on absent people.
+
+    A lock that breaks a rule (with the coordinator's reason) goes to the engine as a kept
+    pair, which it does not check.
+    """
     in_pool = people.ids()
     constraints = constraints_of(term.id)
     names = _names({c.student_id for c in constraints} | {c.volunteer_id for c in constraints})
@@ -130,7 +135,7 @@ def _engine_inputs(term: Term, people: TermPeople) -> dict[str, Any]:
                 )
             )
         (overrides if c.override_reason else locks).append(pair)
-    return {"locks": locks, "forbids": forbids, "fixed": overrides}
+    return {"locks": locks, "forbids": forbids, "kept": overrides}
 
 
 def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> MatchRound:
@@ -189,7 +194,8 @@ def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> Matc
         seconds=float(stats.get("seconds", {}).get("total", 0.0)),
         created_by_id=by.id if by else None,
     )
-    fixed = set(kwargs.get("fixed", ()))
+    # In a full round the only kept pairs are the coordinator's locks that break a rule.
+    overrides = set(kwargs["kept"]) if kind == RoundKind.FULL else set()
     for p in result.pairs:
         round_.pairs.append(
             RoundPair(
@@ -200,7 +206,9 @@ def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> Matc
                 breakdown=[c.to_dict() for c in p.breakdown],
                 violations=[v.to_dict() for v in p.violations],
                 locked=p.locked,
-                source="fixed" if (p.student_id, p.volunteer_id) in fixed else "engine",
+                origin=(
+                    PairOrigin.LOCKED if (p.student_id, p.volunteer_id) in overrides else p.origin
+                ),
             )
         )
     refresh_figures(round_)
@@ -214,20 +222,20 @@ def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> Matc
 def _rematch_scope(term: Term, people: TermPeople, kwargs: dict[str, Any]) -> dict[str, Any]:
     """Mid-term: keep every active pair as it is and solve only the free people."""
     in_pool = people.ids()
-    fixed = [
+    kept = [
         (engine_id(p.student_id), engine_id(p.volunteer_id))
         for p in active_pairs(term)
         if engine_id(p.student_id) in in_pool and engine_id(p.volunteer_id) in in_pool
     ]
-    paired_students = {s for s, _v in fixed}
-    load = Counter(v for _s, v in fixed)
+    paired_students = {s for s, _v in kept}
+    load = Counter(v for _s, v in kept)
     free_students = [s.id for s in people.students if s.id not in paired_students]
     free_volunteers = [v.id for v in people.volunteers if load[v.id] < v.capacity]
     locks = [lk for lk in kwargs["locks"] if lk[0] in free_students]
     return {
         "locks": locks,
         "forbids": kwargs["forbids"],
-        "fixed": fixed,
+        "kept": kept,
         "only_students": free_students,
         "only_volunteers": free_volunteers,
     }
@@ -235,7 +243,7 @@ def _rematch_scope(term: Term, people: TermPeople, kwargs: dict[str, Any]) -> di
 
 def refresh_figures(round_: MatchRound) -> None:
     """Recompute the round's summary figures from its pairs (after any adjustment)."""
-    scores = [p.score for p in round_.pairs if p.source != "fixed"] or [
+    scores = [p.score for p in round_.pairs if p.origin != PairOrigin.KEPT] or [
         p.score for p in round_.pairs
     ]
     round_.matched = len(round_.pairs)

@@ -67,12 +67,12 @@ def engine_student(
         goals=frozenset(p.goals),
         interests=frozenset(p.interests),
         gender=p.gender or "",
-        tutor_gender=p.tutor_gender or "",
-        tutor_gender_required=p.tutor_gender_required,
+        volunteer_gender=p.volunteer_gender or "",
+        volunteer_gender_required=p.volunteer_gender_required,
         format=p.format or "",
         city=p.city,
         previous_partner_id=engine_id(previous) if previous else "",
-        continue_partner=bool(enrollment and enrollment.continue_with_partner),
+        continue_partner=bool(enrollment and enrollment.continue_partner),
     )
 
 
@@ -96,7 +96,7 @@ def engine_volunteer(
         format=p.format or "",
         city=p.city,
         previous_partner_id=engine_id(previous) if previous else "",
-        continue_partner=bool(enrollment and enrollment.continue_with_partner),
+        continue_partner=bool(enrollment and enrollment.continue_partner),
     )
 
 

@@ -124,7 +124,7 @@ def apply_to_term(user: User, term: Term, *, today: dt.date) -> Enrollment:
 
 
 def set_continue(enrollment: Enrollment, wants: bool) -> None:
-    enrollment.continue_with_partner = wants
+    enrollment.continue_partner = wants
     db.session.commit()
 
 

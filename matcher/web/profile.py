@@ -33,7 +33,7 @@ def edit() -> str | Response:
         obj=current_user.profile,
         display_name=current_user.display_name,
         timezone=current_user.timezone,
-        continue_with_partner=enrollment.continue_with_partner if enrollment else False,
+        continue_partner=enrollment.continue_partner if enrollment else False,
     )
     if form.validate_on_submit():
         try:
@@ -47,7 +47,7 @@ def edit() -> str | Response:
             attach_error(form, error)
         else:
             if enrollment is not None:
-                terms.set_continue(enrollment, bool(form.continue_with_partner.data))
+                terms.set_continue(enrollment, bool(form.continue_partner.data))
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("profile.edit"))
     elif form.is_submitted():

@@ -60,7 +60,7 @@ goals = st.frozensets(st.sampled_from(vocab.GOALS), max_size=3)
 def students(draw: st.DrawFn, n: int) -> list[Student]:
     out = []
     for k in range(n):
-        tutor_gender = draw(st.sampled_from(("", "", "female", "male")))
+        volunteer_gender = draw(st.sampled_from(("", "", "female", "male")))
         zone = draw(st.sampled_from(ZONES[:2] + ZONES[4:]))
         out.append(
             Student(
@@ -71,8 +71,8 @@ def students(draw: st.DrawFn, n: int) -> list[Student]:
                 goals=draw(goals),
                 interests=draw(interests),
                 gender=draw(st.sampled_from(vocab.GENDERS)),
-                tutor_gender=tutor_gender,
-                tutor_gender_required=bool(tutor_gender) and draw(st.booleans()),
+                volunteer_gender=volunteer_gender,
+                volunteer_gender_required=bool(volunteer_gender) and draw(st.booleans()),
                 format=draw(formats),
                 city=draw(cities),
             )
@@ -132,7 +132,7 @@ def rounds(draw: st.DrawFn, max_side: int = 7, objective: str = "best") -> Round
         weights=weights,
         min_overlap_hours=draw(st.sampled_from((1.0, 1.5, 2.0))),
         objective=objective,
-        lock_continuing=False,
+        lock_continue_partner=False,
     )
     return Round(ss, vs, forbids, settings)
 

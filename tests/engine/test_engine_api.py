@@ -37,8 +37,8 @@ def test_most_pairs_come_before_a_higher_total(make_student, make_volunteer):
         "s2",
         EVENING,
         interests=frozenset({"books"}),
-        tutor_gender="female",
-        tutor_gender_required=True,
+        volunteer_gender="female",
+        volunteer_gender_required=True,
     )
     volunteers[0] = make_volunteer("v1", EVENING, interests=frozenset({"music"}), gender="female")
     result = match(students, volunteers, Settings(weights=INTERESTS_ONLY), **TERM)
@@ -77,7 +77,9 @@ def test_capacity_two_takes_two_students(make_student, make_volunteer):
 def test_a_lock_breaking_a_hard_constraint_names_the_pair_and_constraint(
     make_student, make_volunteer
 ):
-    students = [make_student("s", EVENING, tutor_gender="female", tutor_gender_required=True)]
+    students = [
+        make_student("s", EVENING, volunteer_gender="female", volunteer_gender_required=True)
+    ]
     volunteers = [make_volunteer("v", EVENING, gender="male")]
     with pytest.raises(InvalidLock) as raised:
         match(students, volunteers, locks=[("s", "v")], **TERM)
@@ -109,13 +111,13 @@ def test_locks_forbids_and_continuing_pairs(make_student, make_volunteer):
     ]
     result = match(students, volunteers, locks=[("s2", "v3")], forbids=[("s3", "v2")], **TERM)
     got = {(p.student_id, p.volunteer_id): p.origin for p in result.pairs}
-    assert got == {("s1", "v1"): "continuing", ("s2", "v3"): "lock"}
+    assert got == {("s1", "v1"): "continue_partner", ("s2", "v3"): "locked"}
     # s3's compatible volunteers are all locked, or forbidden to s3
     assert [u.reason for u in result.unmatched_students] == ["partners_locked"]
     assert [u.reason for u in result.unmatched_volunteers] == ["partners_locked"]
     alone = match([students[2]], [volunteers[1]], forbids=[("s3", "v2")], **TERM)
     assert [u.reason for u in alone.unmatched_students] == ["forbidden"]
-    free = match(students, volunteers, Settings(lock_continuing=False), **TERM)
+    free = match(students, volunteers, Settings(lock_continue_partner=False), **TERM)
     assert all(p.origin == "solved" for p in free.pairs)
     continuity = next(
         c for c in free.pair_of_student("s1").breakdown if c.criterion == "continuity"
@@ -123,23 +125,23 @@ def test_locks_forbids_and_continuing_pairs(make_student, make_volunteer):
     assert continuity.value == 1.0 and continuity.text.startswith("Partners last term")
 
 
-def test_rematch_keeps_fixed_pairs_and_solves_only_the_free(make_student, make_volunteer):
+def test_rematch_keeps_kept_pairs_and_solves_only_the_free(make_student, make_volunteer):
     students = [make_student(f"s{k}", EVENING) for k in range(4)]
     volunteers = [make_volunteer(f"v{k}", EVENING) for k in range(3)] + [
         make_volunteer("v3", EVENING, capacity=2)
     ]
-    fixed = [("s0", "v1"), ("s1", "v3")]
-    result = match(students, volunteers, fixed=fixed, only_students={"s2"}, **TERM)
+    kept = [("s0", "v1"), ("s1", "v3")]
+    result = match(students, volunteers, kept=kept, only_students={"s2"}, **TERM)
     got = {(p.student_id, p.volunteer_id): p.origin for p in result.pairs}
-    assert got[("s0", "v1")] == "fixed" and got[("s1", "v3")] == "fixed"
+    assert got[("s0", "v1")] == "kept" and got[("s1", "v3")] == "kept"
     assert {p.student_id for p in result.pairs} == {"s0", "s1", "s2"}  # s3 is out of scope
-    assert result.stats["fixed"] == 2 and result.stats["solved"] == 1
+    assert result.stats["kept"] == 2 and result.stats["solved"] == 1
 
 
 def test_unmatched_reasons(make_student, make_volunteer):
     students = [
         make_student("late", ("Sun", "02:00", "04:00")),
-        make_student("picky", EVENING, tutor_gender="other", tutor_gender_required=True),
+        make_student("picky", EVENING, volunteer_gender="other", volunteer_gender_required=True),
         make_student("busan", EVENING, format="in_person", city="Busan"),
     ]
     volunteers = [

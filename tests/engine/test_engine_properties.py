@@ -106,7 +106,7 @@ def test_locks_are_kept_and_forbids_absent(r: Round) -> None:
     result = run(r, locks=locks)
     got = {(p.student_id, p.volunteer_id): p for p in result.pairs}
     for lock in locks:
-        assert got[lock].origin == "lock" and got[lock].locked
+        assert got[lock].origin == "locked" and got[lock].locked
     assert not set(got) & set(r.forbids)
     restored = MatchResult.from_dict(json.loads(json.dumps(result.to_dict())))
     assert restored == result

@@ -30,7 +30,7 @@ def test_sample_people_are_deterministic_and_varied():
     assert {"America/New_York", "Europe/London", "Australia/Sydney", "Asia/Kathmandu"} <= zones
     for zone in zones:
         ZoneInfo(zone)
-    assert any(s.tutor_gender_required for s in students)
+    assert any(s.volunteer_gender_required for s in students)
     assert any(p.format == "in_person" for p in (*students, *volunteers))
     assert any(v.capacity == 2 for v in volunteers)
     assert any(s.continue_partner and s.previous_partner_id for s in students)

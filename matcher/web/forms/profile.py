@@ -50,7 +50,7 @@ class ProfileForm(FlaskForm):
         _l("Contact to share with your partner"),
         validators=[DataRequired(_l("Tell us how your partner can contact you.")), Length(max=200)],
     )
-    continue_with_partner = BooleanField(
+    continue_partner = BooleanField(
         _l("If I had a partner last term, I would like to continue with them.")
     )
     timezone = TimezoneField(_l("Time zone"))
@@ -70,9 +70,9 @@ class ProfileForm(FlaskForm):
 
     def profile_data(self) -> dict[str, Any]:
         """The submitted values as the profile stores them."""
-        skip = {"display_name", "timezone", "continue_with_partner", "csrf_token"}
+        skip = {"display_name", "timezone", "continue_partner", "csrf_token"}
         data = {name: field.data for name, field in self._fields.items() if name not in skip}
-        for name in ("gender", "tutor_gender"):
+        for name in ("gender", "volunteer_gender"):
             if name in data:
                 data[name] = data[name] or None
         return data
@@ -92,18 +92,18 @@ class StudentProfileForm(ProfileForm):
         choices=labels.choices(labels.ENGLISH_LEVELS),
         validators=[InputRequired(_l("Choose the level that sounds most like you."))],
     )
-    tutor_gender = RadioField(
+    volunteer_gender = RadioField(
         _l("Would you prefer a tutor who is"),
         choices=labels.choices({NO_PREFERENCE: _l("No preference"), **labels.TUTOR_GENDERS}),
         default=NO_PREFERENCE,
         validators=[Optional()],
     )
-    tutor_gender_required = BooleanField(
+    volunteer_gender_required = BooleanField(
         _l("This is required for me (we will only pair you with such a tutor)")
     )
 
-    def validate_tutor_gender_required(self, field: Any) -> None:
-        if field.data and not self.tutor_gender.data:
+    def validate_volunteer_gender_required(self, field: Any) -> None:
+        if field.data and not self.volunteer_gender.data:
             raise ValidationError(
                 _l("Choose the tutor gender you need, or untick “this is required”.")
             )

@@ -45,7 +45,7 @@ class RoundSettingsForm(FlaskForm):
         ),
         default="best",
     )
-    lock_continuing = BooleanField(
+    lock_continue_partner = BooleanField(
         _l("Keep pairs from last term when both people asked to continue"), default=True
     )
 
@@ -64,7 +64,7 @@ class RoundSettingsForm(FlaskForm):
             ),
             min_overlap_hours=float(self.min_overlap_hours.data),
             objective=self.objective.data,
-            lock_continuing=bool(self.lock_continuing.data),
+            lock_continue_partner=bool(self.lock_continue_partner.data),
         )
 
 
