@@ -23,6 +23,7 @@ from matcher.engine.model import (
     Volunteer,
     Weights,
     availability_from_slots,
+    person_from,
     slots_of,
 )
 from matcher.engine.queries import alternatives, common_availability, evaluate_pair
@@ -62,5 +63,6 @@ __all__ = [
     "duration",
     "evaluate_pair",
     "match",
+    "person_from",
     "slots_of",
 ]

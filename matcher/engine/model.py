@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from matcher.engine import vocab
@@ -72,7 +72,10 @@ def index_pairs(
 
 
 def _check_availability(who: str, value: Any) -> Availability:
-    week = tuple(bool(x) for x in value)
+    if isinstance(value, str):  # "0101...": the form profiles and snapshots store
+        week = tuple(c == "1" for c in value)
+    else:
+        week = tuple(bool(x) for x in value)
     if len(week) != vocab.SLOTS_PER_WEEK:
         raise EngineError(f"{who}: availability has {len(week)} slots, not 336")
     return week
@@ -160,6 +163,27 @@ class Volunteer:
         _check_code(who, "korean_level", self.korean_level, vocab.KOREAN_LEVELS, False)
         if self.capacity not in vocab.CAPACITIES:
             raise EngineError(f"{who}: capacity {self.capacity!r} is not 1, 2 or 3")
+
+
+P = TypeVar("P", Student, Volunteer)
+
+
+def person_from(cls: type[P], values: Mapping[str, Any]) -> P:
+    """A `Student` or `Volunteer` from any mapping: profile columns, a CSV row, a snapshot.
+
+    The one mapping from a person's answers to the engine: keys named like the
+    dataclass's fields are taken, others ignored; ``None`` means the field's default.
+    Availability may be 336 booleans or a string of 336 ``0``/``1``.
+
+    >>> person_from(Student, {"id": "7", "availability": "1" * 336, "gender": None}).gender
+    ''
+    """
+    taken = {
+        f.name: values[f.name]
+        for f in fields(cls)
+        if f.name in values and values[f.name] is not None
+    }
+    return cls(**taken)
 
 
 @dataclass(frozen=True)

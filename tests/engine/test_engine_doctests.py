@@ -6,10 +6,10 @@ import doctest
 
 import pytest
 
-from matcher.engine import matching, queries
+from matcher.engine import matching, model, queries
 
 
-@pytest.mark.parametrize("module", [matching, queries])
+@pytest.mark.parametrize("module", [matching, model, queries])
 def test_docstring_examples(module: object) -> None:
     outcome = doctest.testmod(module)  # type: ignore[arg-type]
     assert outcome.attempted and not outcome.failed
