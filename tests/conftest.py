@@ -1,4 +1,7 @@
-"""Fixtures for service and view tests: an app on SQLite (or TEST_DATABASE_URL), factories."""
+"""Fixtures for service and web tests: an app on SQLite (or TEST_DATABASE_URL), factories.
+
+Shared helpers live in tests/helpers.py; nothing imports from this file.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,8 @@ from matcher import create_app
 from matcher.extensions import db
 from matcher.models import Enrollment, Role, StudentProfile, Term, User, VolunteerProfile
 from matcher.services.accounts import hash_password
+from tests.helpers import LA_FOR_SEOUL_EVENINGS, PASSWORD, SEOUL_EVENINGS, AuthActions
 
-PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once for all tests
 _counter = itertools.count(1)
 
@@ -73,15 +76,6 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> Any:
     return app.test_cli_runner()
-
-
-def week(*ranges: tuple[int, int]) -> str:
-    """An availability string with the given [start, end) slot ranges ticked."""
-    on = {slot for start, end in ranges for slot in range(start, end)}
-    return "".join("1" if i in on else "0" for i in range(336))
-
-
-EVENINGS = week((19 * 2, 22 * 2), (48 + 38, 48 + 44), (96 + 38, 96 + 44))  # Mon-Wed 19-22
 
 
 @pytest.fixture
@@ -155,22 +149,11 @@ def _profile_values(complete: bool, defaults: dict[str, Any], given: dict[str, A
             "interests": ["music"],
             "format": "online",
             "contact": "KakaoTalk: someone",
-            "availability": EVENINGS,
+            "availability": SEOUL_EVENINGS,
             **defaults,
         }
     values.update(given)
     return values
-
-
-class AuthActions:
-    def __init__(self, client: FlaskClient) -> None:
-        self._client = client
-
-    def login(self, user: User, password: str = PASSWORD) -> Any:
-        return self._client.post("/login", data={"email": user.email, "password": password})
-
-    def logout(self) -> Any:
-        return self._client.post("/logout")
 
 
 @pytest.fixture
@@ -187,8 +170,6 @@ def coordinator(make_user: Callable[..., User]) -> User:
 def pool(make_term, make_user, coordinator):
     """An open term with three approved students in Seoul and three approved volunteers
     (Tokyo, Los Angeles, Seoul), all able to meet on weekday evenings in Seoul."""
-    from tests.matching_helpers import LA_FOR_SEOUL_EVENINGS, SEOUL_EVENINGS
-
     term = make_term(
         name="Spring 2099", starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 4, 24)
     )

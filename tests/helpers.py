@@ -1,14 +1,56 @@
-"""Building blocks for the matching-round tests: people who can be paired, and settings."""
+"""Shared helpers for the tests: plain values, functions and classes, imported by name.
+
+Fixtures live in the conftest.py files; nothing imports from a conftest.py.
+"""
 
 from __future__ import annotations
 
+import email
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+
 from matcher import engine
-from tests.conftest import week
+from matcher.models import User
+
+PASSWORD = "correct horse battery"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# People and their week
+
+
+def week(*ranges: tuple[int, int]) -> str:
+    """An availability string with the given [start, end) slot ranges ticked."""
+    on = {slot for start, end in ranges for slot in range(start, end)}
+    return "".join("1" if i in on else "0" for i in range(336))
+
 
 SEOUL_EVENINGS = week((38, 44), (48 + 38, 48 + 44), (96 + 38, 96 + 44))  # Mon-Wed 19-22
 # The same hours seen from Los Angeles, in winter and in summer time (Mon-Wed 02:00-06:00).
 LA_FOR_SEOUL_EVENINGS = week((4, 12), (48 + 4, 48 + 12), (96 + 4, 96 + 12))
-TOKYO_EVENINGS = SEOUL_EVENINGS  # same offset as Seoul all year
+
+
+class AuthActions:
+    """Sign in and out through the pages, as a person would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, user: User, password: str = PASSWORD) -> Any:
+        return self._client.post("/login", data={"email": user.email, "password": password})
+
+    def logout(self) -> Any:
+        return self._client.post("/logout")
+
+
+# Matching rounds and pairs
 
 
 def settings(**changes: object) -> engine.Settings:
@@ -29,3 +71,52 @@ def run_form(**changes: object) -> dict[str, object]:
     }
     data.update(changes)
     return data
+
+
+# A real SMTP server on localhost (aiosmtpd) that keeps what it receives
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(email.message_from_bytes(envelope.original_content))
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def body_of(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(message.get_content_charset() or "utf-8")
+
+
+# The browser tests
+
+SCREENSHOTS = ROOT / "screenshots"
+
+
+def screenshot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

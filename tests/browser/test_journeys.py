@@ -10,10 +10,9 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Enrollment, Pair, User
 from matcher.services import demo
-from tests.browser.conftest import screenshot
+from tests.helpers import PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery"
 
 
 def slot(day: int, hhmm: str) -> str:

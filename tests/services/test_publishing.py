@@ -9,8 +9,7 @@ from matcher.extensions import db
 from matcher.models import MatchRound, Notification, Pair, Term
 from matcher.services import ServiceError, publishing, rounds
 from matcher.web.util import today
-from tests.matching_helpers import settings
-from tests.smtp import body_of, free_port, smtp_server
+from tests.helpers import body_of, free_port, settings, smtp_server
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import pytest
 import config
 from matcher.extensions import db, limiter
 from matcher.services.accounts import authenticate
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_login_with_right_password(client, auth, coordinator):
@@ -160,7 +160,7 @@ def test_delete_own_account_removes_everything(client, auth, pool, coordinator):
     from matcher.models import Pair, StudentProfile, User
     from matcher.services import publishing, rounds
     from matcher.web.util import today
-    from tests.matching_helpers import settings
+    from tests.helpers import settings
 
     term, students, _ = pool
     publishing.publish_round(rounds.run_round(term, settings(), by=coordinator),

@@ -9,7 +9,7 @@ from matcher.extensions import db
 from matcher.models import Pair, PairConstraint, RematchRequest
 from matcher.services import ServiceError, pairs, publishing, rounds
 from matcher.web.util import today
-from tests.matching_helpers import SEOUL_EVENINGS, settings
+from tests.helpers import SEOUL_EVENINGS, settings
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Enrollment, User
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def form(term, **fields):

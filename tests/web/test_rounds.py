@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.models import AuditEvent, MatchRound, PairConstraint
 from matcher.services import ServiceError, adjust, rounds
-from tests.matching_helpers import run_form, settings
+from tests.helpers import run_form, settings, week
 
 
 @pytest.fixture
@@ -142,8 +142,6 @@ def test_assign_by_hand_needs_reason_to_break_a_rule(pool, make_user, coordinato
 
 
 def week_mornings():
-    from tests.conftest import week
-
     return week((14, 18), (48 + 14, 48 + 18))  # Mon, Tue 07:00-09:00
 
 

@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, User
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 FORM = {
     "display_name": "Ann",
