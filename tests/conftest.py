@@ -19,8 +19,16 @@ import config
 from matcher import create_app
 from matcher.extensions import db
 from matcher.models import Enrollment, Role, StudentProfile, Term, User, VolunteerProfile
+from matcher.services import publishing, rounds
 from matcher.services.accounts import hash_password
-from tests.helpers import LA_FOR_SEOUL_EVENINGS, PASSWORD, SEOUL_EVENINGS, AuthActions
+from matcher.web.util import today
+from tests.helpers import (
+    LA_FOR_SEOUL_EVENINGS,
+    PASSWORD,
+    SEOUL_EVENINGS,
+    AuthActions,
+    settings,
+)
 
 _PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once for all tests
 _counter = itertools.count(1)
@@ -191,4 +199,13 @@ def pool(make_term, make_user, coordinator):
             ("Jisoo", "Asia/Seoul", SEOUL_EVENINGS, ["sports"]),
         )
     ]  # fmt: skip
+    return term, students, volunteers
+
+
+@pytest.fixture
+def published(pool, coordinator):
+    """The pool's term with its first round run and published."""
+    term, students, volunteers = pool
+    round_ = rounds.run_round(term, settings(), by=coordinator)
+    publishing.publish_round(round_, by=coordinator, today=today())
     return term, students, volunteers

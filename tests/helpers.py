@@ -15,9 +15,11 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from matcher import engine
-from matcher.models import User
+from matcher.extensions import db
+from matcher.models import MatchRound, Pair, User
 
 PASSWORD = "correct horse battery"
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +73,18 @@ def run_form(**changes: object) -> dict[str, object]:
     }
     data.update(changes)
     return data
+
+
+def pairs_of(round_: MatchRound) -> set[tuple[int, int]]:
+    """A round's pairs as (student id, volunteer id)."""
+    return {(p.student_id, p.volunteer_id) for p in round_.pairs}
+
+
+def pair_of(student: User) -> Pair | None:
+    """The student's active published pair."""
+    return db.session.scalar(
+        select(Pair).where(Pair.student_id == student.id, Pair.status == "active")
+    )
 
 
 # A real SMTP server on localhost (aiosmtpd) that keeps what it receives
