@@ -1,25 +1,27 @@
 """Shared helpers for the tests: plain values, functions and classes, imported by name.
 
-Fixtures live in the conftest.py files; nothing imports from a conftest.py.
+Fixtures live in the conftest.py files; nothing imports from a conftest.py. The app is
+imported inside the functions that use it, so that importing this module stays cheap for
+the browser harness test, which starts pytest in subprocesses.
 """
 
 from __future__ import annotations
 
 import email
+import os
+import shutil
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import Message
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiosmtpd.controller import Controller
-from flask.testing import FlaskClient
-from sqlalchemy import select
+if TYPE_CHECKING:
+    from flask.testing import FlaskClient
 
-from matcher import engine
-from matcher.extensions import db
-from matcher.models import MatchRound, Pair, User
+    from matcher import engine
+    from matcher.models import MatchRound, Pair, User
 
 PASSWORD = "correct horse battery"
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +58,8 @@ class AuthActions:
 
 
 def settings(**changes: object) -> engine.Settings:
+    from matcher import engine
+
     return engine.Settings(**changes)  # type: ignore[arg-type]
 
 
@@ -82,6 +86,11 @@ def pairs_of(round_: MatchRound) -> set[tuple[int, int]]:
 
 def pair_of(student: User) -> Pair | None:
     """The student's active published pair."""
+    from sqlalchemy import select
+
+    from matcher.extensions import db
+    from matcher.models import Pair
+
     return db.session.scalar(
         select(Pair).where(Pair.student_id == student.id, Pair.status == "active")
     )
@@ -110,6 +119,8 @@ def free_port() -> int:
 
 @contextmanager
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    from aiosmtpd.controller import Controller
+
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
@@ -126,9 +137,37 @@ def body_of(message: Message) -> str:
     return payload.decode(message.get_content_charset() or "utf-8")
 
 
-# The browser tests
+# The browser tests' Chromium
 
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "screenshots"
+
+
+def find_chromium() -> str | None:
+    """The Chromium to drive: $CHROMIUM if set (a path or a name on PATH), otherwise
+    Debian's /usr/bin/chromium, otherwise `chromium` on PATH; None when there is none."""
+    given = os.environ.get("CHROMIUM")
+    if given:
+        return shutil.which(given)
+    if os.access(DEBIAN_CHROMIUM, os.X_OK):
+        return DEBIAN_CHROMIUM
+    return shutil.which("chromium")
+
+
+def no_chromium_message() -> str:
+    """The one line that says why the browser tests cannot run and how to fix it."""
+    given = os.environ.get("CHROMIUM")
+    where = f" at CHROMIUM={given}" if given else ""
+    return (
+        f"Chromium not found{where}: install Debian's chromium package "
+        "(apt-get install chromium), or set CHROMIUM to a Chromium binary, "
+        "to run the browser tests"
+    )
+
+
+def in_ci() -> bool:
+    """CI=true (as .ci/run sets it) turns a missing browser into a failure."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 def screenshot(page: Any, name: str) -> None:
