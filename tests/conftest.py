@@ -182,23 +182,37 @@ def pool(make_term, make_user, coordinator):
         name="Spring 2099", starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 4, 24)
     )
     students = [
-        make_user("student", term=term, status="approved", display_name=name,
-                  availability=SEOUL_EVENINGS, interests=interests, legal_name=legal)
+        make_user(
+            "student",
+            term=term,
+            status="approved",
+            display_name=name,
+            availability=SEOUL_EVENINGS,
+            interests=interests,
+            legal_name=legal,
+        )
         for name, interests, legal in (
             ("Minji", ["music"], "Kim Minji"),
             ("Haneul", ["books"], "Lee Haneul"),
             ("Sora", ["sports"], ""),
         )
-    ]  # fmt: skip
+    ]
     volunteers = [
-        make_user("volunteer", term=term, status="approved", display_name=name, timezone=zone,
-                  availability=slots, interests=interests)
+        make_user(
+            "volunteer",
+            term=term,
+            status="approved",
+            display_name=name,
+            timezone=zone,
+            availability=slots,
+            interests=interests,
+        )
         for name, zone, slots, interests in (
             ("Aiko", "Asia/Tokyo", SEOUL_EVENINGS, ["music"]),
             ("Laura", "America/Los_Angeles", LA_FOR_SEOUL_EVENINGS, ["books"]),
             ("Jisoo", "Asia/Seoul", SEOUL_EVENINGS, ["sports"]),
         )
-    ]  # fmt: skip
+    ]
     return term, students, volunteers
 
 

@@ -155,9 +155,11 @@ def test_match_publish_and_see_partner(live_server, live_app, page_factory):
         volunteer_email = db.session.get(User, pair.volunteer_id).email
         student_name = db.session.get(User, pair.student_id).display_name
         outsider = db.session.scalars(
-            select(User).where(User.role == "volunteer", User.id.not_in(
-                select(Pair.volunteer_id).where(Pair.term_id == term_id)))
-        ).first()  # fmt: skip
+            select(User).where(
+                User.role == "volunteer",
+                User.id.not_in(select(Pair.volunteer_id).where(Pair.term_id == term_id)),
+            )
+        ).first()
 
     volunteer = page_factory(timezone="America/New_York")
     volunteer.goto(f"{live_server}/login")

@@ -13,8 +13,14 @@ from tests.helpers import SEOUL_EVENINGS, pair_of, settings
 def test_rematch_moves_nobody_else(published, make_user, coordinator):
     term, students, volunteers = published
     before = {(p.student_id, p.volunteer_id) for p in pairs.term_pairs(term)}
-    newcomer = make_user("student", term=term, status="approved", display_name="Newcomer",
-                         availability=SEOUL_EVENINGS, interests=["music"])  # fmt: skip
+    newcomer = make_user(
+        "student",
+        term=term,
+        status="approved",
+        display_name="Newcomer",
+        availability=SEOUL_EVENINGS,
+        interests=["music"],
+    )
     pairs.end_pair(pair_of(students[0]), "Student left", by=coordinator, today=today())
     rematch = rounds.run_round(term, settings(), by=coordinator)
     assert rematch.kind == "rematch"
@@ -27,13 +33,18 @@ def test_rematch_moves_nobody_else(published, make_user, coordinator):
 
 def test_continuing_pairs_are_locked_in_the_next_term(published, make_term, coordinator):
     term, students, volunteers = published
-    later = make_term(name="Autumn 2099", starts_on=term.ends_on + dt.timedelta(days=30),
-                      ends_on=term.ends_on + dt.timedelta(days=150))  # fmt: skip
+    later = make_term(
+        name="Autumn 2099",
+        starts_on=term.ends_on + dt.timedelta(days=30),
+        ends_on=term.ends_on + dt.timedelta(days=150),
+    )
     for person in [*students, *volunteers]:
         enrollment = person.enrollments[0].__class__(
-            term=later, user=person, status="approved",
+            term=later,
+            user=person,
+            status="approved",
             continue_partner=person in (students[2], volunteers[2]),
-        )  # fmt: skip
+        )
         db.session.add(enrollment)
     db.session.commit()
     round_ = rounds.run_round(later, settings(), by=coordinator)

@@ -112,8 +112,16 @@ def test_failure_half_way_publishes_nothing(pool, coordinator, make_user):
     # same student breaks the one-active-pair rule in the middle of publishing.
     last = sorted(round_.pairs, key=lambda p: p.id)[-1]
     outsider = make_user("volunteer", display_name="Outsider")
-    db.session.add(Pair(term_id=term.id, student_id=last.student_id, volunteer_id=outsider.id,
-                        score=1, overlap_hours=2, started_on=term.starts_on))  # fmt: skip
+    db.session.add(
+        Pair(
+            term_id=term.id,
+            student_id=last.student_id,
+            volunteer_id=outsider.id,
+            score=1,
+            overlap_hours=2,
+            started_on=term.starts_on,
+        )
+    )
     db.session.commit()
     with pytest.raises(ServiceError, match="nothing was published"):
         publishing.publish_round(round_, by=coordinator, today=today())

@@ -60,15 +60,17 @@ def test_lock_on_someone_who_withdrew_is_a_clear_error(pool, coordinator):
 
 def test_assign_by_hand_needs_reason_to_break_a_rule(pool, make_user, coordinator):
     term, students, volunteers = pool
-    late = make_user("student", term=term, status="approved", display_name="Late",
-                     availability=week_mornings())  # fmt: skip
+    late = make_user(
+        "student", term=term, status="approved", display_name="Late", availability=week_mornings()
+    )
     round_ = rounds.run_round(term, settings(), by=coordinator)
     adjust.unpair(round_, students[2].id, by=coordinator)
     assert late.id not in {p.student_id for p in round_.pairs}
     with pytest.raises(ServiceError, match="break a rule of matching"):
         adjust.assign(round_, late.id, volunteers[2].id, by=coordinator)
-    pair = adjust.assign(round_, late.id, volunteers[2].id, by=coordinator,
-                         reason="They already meet at church")  # fmt: skip
+    pair = adjust.assign(
+        round_, late.id, volunteers[2].id, by=coordinator, reason="They already meet at church"
+    )
     assert pair.override_reason == "They already meet at church"
     assert pair.violations and pair.violations[0]["constraint"] == "overlap"
     db.session.expire_all()

@@ -74,8 +74,9 @@ def test_rematch_request_is_private(client, auth, published, coordinator):
     term, students, volunteers = published
     minji_pair = pair_of(students[0])
     auth.login(students[0])
-    response = client.post(f"/my-pair/{minji_pair.id}/rematch", data={"reason": "We never meet"},
-                           follow_redirects=True)  # fmt: skip
+    response = client.post(
+        f"/my-pair/{minji_pair.id}/rematch", data={"reason": "We never meet"}, follow_redirects=True
+    )
     assert "Your partner is not told." in response.get_data(as_text=True)
     auth.logout()
     auth.login(volunteers[0])
@@ -91,8 +92,9 @@ def test_end_pair_needs_a_reason(client, auth, published, coordinator):
     term, students, _ = published
     pair = pair_of(students[0])
     auth.login(coordinator)
-    page = client.post(f"/terms/{term.id}/pairs/{pair.id}/end", data={"reason": ""},
-                       follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    page = client.post(
+        f"/terms/{term.id}/pairs/{pair.id}/end", data={"reason": ""}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Say why the pair ends" in page
     db.session.refresh(pair)
     assert pair.status == "active"

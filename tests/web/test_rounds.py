@@ -38,8 +38,9 @@ def test_run_round_page_flow(client, signed_in, pool):
 )
 def test_run_round_bad_settings(client, signed_in, pool, field, value, message):
     term = pool[0]
-    response = client.post(f"/terms/{term.id}/rounds", data=run_form(**{field: value}),
-                           follow_redirects=True)  # fmt: skip
+    response = client.post(
+        f"/terms/{term.id}/rounds", data=run_form(**{field: value}), follow_redirects=True
+    )
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(MatchRound.id))) == 0
 
@@ -75,9 +76,11 @@ def test_swap_volunteers(client, signed_in, pool):
 def test_adjust_errors_come_back_as_messages(client, signed_in, pool):
     term, students, _volunteers = pool
     rounds.run_round(term, settings(), by=signed_in)
-    page = client.post(f"/terms/{term.id}/rounds/1/swap",
-                       data={"student_id": students[0].id, "other_student_id": students[0].id},
-                       follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    page = client.post(
+        f"/terms/{term.id}/rounds/1/swap",
+        data={"student_id": students[0].id, "other_student_id": students[0].id},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Choose two different students" in page
     page = client.post(f"/terms/{term.id}/rounds/1/assign", data={}, follow_redirects=True)
     assert "Choose a student first." in page.get_data(as_text=True)
