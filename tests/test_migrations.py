@@ -146,3 +146,39 @@ def test_the_database_refuses_a_status_outside_the_enum(empty_database_url):
         with pytest.raises(IntegrityError), db.engine.begin() as conn:
             conn.execute(insert, {"status": "opened"})
         db.engine.dispose()
+
+
+ROWS = {
+    "term": "(id, name, starts_on, ends_on, applications_open_on, applications_close_on,"
+    " status, created_at) VALUES (1, 'T', '2027-03-02', '2027-06-26', '2027-01-01',"
+    " '2027-02-01', 'published', '2027-01-01 00:00:00')",
+    "user": "(id, email, password_hash, role, display_name, locale, timezone, active,"
+    " session_token, created_at) VALUES (1, 'a@example.org', 'x', 'student', 'A', 'en',"
+    " 'UTC', true, 't1', '2027-01-01 00:00:00')",
+    "enrollment": "(id, term_id, user_id, status, continue_partner, created_at, updated_at)"
+    " VALUES (1, 1, 1, 'approved', false, '2027-01-01 00:00:00', '2027-01-01 00:00:00')",
+    "match_round": "(id, term_id, number, kind, status, settings, snapshot, result, matched,"
+    " seconds, created_at) VALUES (1, 1, 1, 'full', 'published', '{}', '{}', '{}', 0, 0,"
+    " '2027-01-01 00:00:00')",
+}
+
+
+def test_the_last_migration_keeps_the_data_both_ways(empty_database_url):
+    """Rows written before the CHECKs and renamed constraints come through up and down."""
+    app = app_on(empty_database_url)
+    count = "SELECT " + " + ".join(f'(SELECT count(*) FROM "{table}")' for table in ROWS)
+    with app.app_context():
+        upgrade(revision="5a1c0e7d9b21")
+        with db.engine.begin() as conn:
+            for table, values in ROWS.items():
+                conn.execute(text(f'INSERT INTO "{table}" {values}'))
+        upgrade()
+        with db.engine.connect() as conn:
+            after_upgrade = conn.execute(text(count)).scalar()
+            status = conn.execute(text("SELECT status FROM enrollment")).scalar()
+        downgrade(revision="5a1c0e7d9b21")
+        with db.engine.connect() as conn:
+            after_downgrade = conn.execute(text(count)).scalar()
+        db.engine.dispose()
+    assert after_upgrade == after_downgrade == len(ROWS)
+    assert status == "approved"
