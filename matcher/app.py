@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from typing import Any
 
@@ -97,9 +96,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from matcher.web import labels
+    from matcher.web import filters, labels
 
-    app.jinja_env.globals.update(labels=labels, today=dt.date.today, get_locale=get_locale)
+    app.jinja_env.globals.update(labels=labels, get_locale=get_locale)
+    filters.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.engine.result import PairOrigin
-from matcher.models.base import Base, utcnow
+from matcher.models.base import Base, checked_enum, utcnow
+
+if TYPE_CHECKING:
+    from matcher.models.user import User
 
 
 class RoundKind(enum.StrEnum):
@@ -33,6 +36,10 @@ class PairStatus(enum.StrEnum):
     ENDED = "ended"
 
 
+class NotificationKind(enum.StrEnum):
+    PARTNER_READY = "partner_ready"  # the term's pairs are published: see who your partner is
+
+
 class MatchRound(Base):
     """A draft run of the engine for a term: its settings, a snapshot of its inputs, its result."""
 
@@ -42,8 +49,12 @@ class MatchRound(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]  # 1, 2, ... within the term
-    kind: Mapped[str] = mapped_column(String(10), default=RoundKind.FULL)
-    status: Mapped[str] = mapped_column(String(10), default=RoundStatus.DRAFT)
+    kind: Mapped[RoundKind] = mapped_column(
+        checked_enum(RoundKind, "kind", 10), default=RoundKind.FULL
+    )
+    status: Mapped[RoundStatus] = mapped_column(
+        checked_enum(RoundStatus, "status", 10), default=RoundStatus.DRAFT
+    )
     settings: Mapped[dict[str, Any]]
     # People as the engine saw them (engine dicts plus user id and display name), so that
     # later profile edits do not change the round.
@@ -80,7 +91,9 @@ class RoundPair(Base):
     overlap_hours: Mapped[float]
     breakdown: Mapped[list[Any]] = mapped_column(default=list)
     locked: Mapped[bool] = mapped_column(default=False)
-    origin: Mapped[str] = mapped_column(String(20), default=PairOrigin.SOLVED)
+    origin: Mapped[PairOrigin] = mapped_column(
+        checked_enum(PairOrigin, "origin", 20), default=PairOrigin.SOLVED
+    )
     violations: Mapped[list[Any]] = mapped_column(default=list)
     override_reason: Mapped[str] = mapped_column(Text, default="")
 
@@ -97,7 +110,7 @@ class PairConstraint(Base):
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[ConstraintKind] = mapped_column(checked_enum(ConstraintKind, "kind", 10))
     override_reason: Mapped[str] = mapped_column(Text, default="")  # a lock that breaks a rule
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -124,7 +137,9 @@ class Pair(Base):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id", ondelete="SET NULL"))
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default=PairStatus.ACTIVE)
+    status: Mapped[PairStatus] = mapped_column(
+        checked_enum(PairStatus, "status", 10), default=PairStatus.ACTIVE
+    )
     score: Mapped[float]
     overlap_hours: Mapped[float]
     breakdown: Mapped[list[Any]] = mapped_column(default=list)
@@ -164,12 +179,11 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(30), default="partner_ready")
+    kind: Mapped[NotificationKind] = mapped_column(
+        checked_enum(NotificationKind, "kind", 30), default=NotificationKind.PARTNER_READY
+    )
     sent_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User] = relationship()
-
-
-from matcher.models.user import User  # noqa: E402

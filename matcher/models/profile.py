@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.engine.vocab import SLOTS_PER_WEEK
 from matcher.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from matcher.models.user import User
 
 EMPTY_WEEK = "0" * SLOTS_PER_WEEK
 
@@ -57,6 +61,3 @@ class VolunteerProfile(ProfileFields, Base):
     capacity: Mapped[int] = mapped_column(default=1)
 
     user: Mapped[User] = relationship(back_populates="volunteer_profile")
-
-
-from matcher.models.user import User  # noqa: E402

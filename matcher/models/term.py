@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.models.base import Base, utcnow
+from matcher.models.base import Base, checked_enum, utcnow
+
+if TYPE_CHECKING:
+    from matcher.models.user import User
 
 
 class TermStatus(enum.StrEnum):
@@ -34,7 +38,9 @@ class Term(Base):
     ends_on: Mapped[dt.date]
     applications_open_on: Mapped[dt.date]
     applications_close_on: Mapped[dt.date]
-    status: Mapped[str] = mapped_column(String(20), default=TermStatus.DRAFT)
+    status: Mapped[TermStatus] = mapped_column(
+        checked_enum(TermStatus, "status", 20), default=TermStatus.DRAFT
+    )
     # Set once, atomically, when the term's pairs are published (see services.publishing).
     published_round_id: Mapped[int | None] = mapped_column(
         ForeignKey("match_round.id", ondelete="SET NULL", use_alter=True)
@@ -64,13 +70,12 @@ class Enrollment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default=EnrollmentStatus.APPLIED)
+    status: Mapped[EnrollmentStatus] = mapped_column(
+        checked_enum(EnrollmentStatus, "status", 20), default=EnrollmentStatus.APPLIED
+    )
     continue_partner: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     term: Mapped[Term] = relationship(back_populates="enrollments")
     user: Mapped[User] = relationship(back_populates="enrollments")
-
-
-from matcher.models.user import User  # noqa: E402

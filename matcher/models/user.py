@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import secrets
+from typing import TYPE_CHECKING
 
-from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.models.base import Base, utcnow
+from matcher.models.base import Base, checked_enum, utcnow
+
+if TYPE_CHECKING:
+    from matcher.models.profile import StudentProfile, VolunteerProfile
+    from matcher.models.term import Enrollment
 
 
 class Role(enum.StrEnum):
@@ -23,13 +27,15 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(UserMixin, Base):
+class User(Base):
+    """A person who signs in; Flask-Login's user protocol is spelled out below."""
+
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str]
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(checked_enum(Role, "role", 20))
     display_name: Mapped[str] = mapped_column(String(80))
     locale: Mapped[str] = mapped_column(String(5), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -56,6 +62,14 @@ class User(UserMixin, Base):
         return self.active
 
     @property
+    def is_authenticated(self) -> bool:
+        return self.active  # as Flask-Login's UserMixin: a deactivated user is signed out
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    @property
     def is_coordinator(self) -> bool:
         return self.role == Role.COORDINATOR
 
@@ -65,7 +79,3 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
-
-
-from matcher.models.profile import StudentProfile, VolunteerProfile  # noqa: E402
-from matcher.models.term import Enrollment  # noqa: E402

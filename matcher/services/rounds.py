@@ -81,7 +81,7 @@ def set_constraint(
             term_id=term_id, student_id=student_id, volunteer_id=volunteer_id
         )
         db.session.add(constraint)
-    constraint.kind = kind
+    constraint.kind = ConstraintKind(kind)
     constraint.override_reason = reason
     constraint.created_by_id = by.id
 

@@ -188,7 +188,7 @@ def set_enrollment_status(
     changed = 0
     for enrollment in found:
         if enrollment.status != status:
-            enrollment.status = status
+            enrollment.status = EnrollmentStatus(status)
             changed += 1
             audit.record(by, f"enrollment.{status}", subject=enrollment.user, term_id=term.id)
     db.session.commit()

@@ -1,16 +1,31 @@
-"""Human, translatable labels for the engine's vocabulary codes."""
+"""Human, translatable labels for the engine's vocabulary codes and the models' enums.
+
+Templates read labels here and nowhere else: `labels.ROUND_KINDS[round.kind]`. Each enum's
+mapping is keyed by its members, which equal their stored strings.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
-from matcher.engine import vocab
+from matcher.engine import PairOrigin, vocab
+from matcher.models import (
+    ConstraintKind,
+    EnrollmentStatus,
+    Role,
+    RoundKind,
+    RoundStatus,
+    TermStatus,
+)
 
 ROLES = {
-    "student": _l("Student"),
-    "volunteer": _l("Volunteer tutor"),
-    "coordinator": _l("Coordinator"),
+    Role.STUDENT: _l("Student"),
+    Role.VOLUNTEER: _l("Volunteer tutor"),
+    Role.COORDINATOR: _l("Coordinator"),
 }
 
 ENGLISH_LEVELS = {
@@ -78,20 +93,35 @@ DAYS = dict(
     )
 )
 DAY_CODES = vocab.DAYS  # day number -> code, for Interval.day
+CRITERIA = vocab.CRITERIA  # the soft criteria a round weighs, in the engine's order
+
 TERM_STATUSES = {
-    "draft": _l("Draft"),
-    "open": _l("Open for applications"),
-    "matching": _l("Matching"),
-    "published": _l("Pairs published"),
-    "closed": _l("Closed"),
+    TermStatus.DRAFT: _l("Draft"),
+    TermStatus.OPEN: _l("Open for applications"),
+    TermStatus.MATCHING: _l("Matching"),
+    TermStatus.PUBLISHED: _l("Pairs published"),
+    TermStatus.CLOSED: _l("Closed"),
 }
 ENROLLMENT_STATUSES = {
-    "applied": _l("Applied"),
-    "approved": _l("Approved"),
-    "withdrawn": _l("Withdrawn"),
+    EnrollmentStatus.APPLIED: _l("Applied"),
+    EnrollmentStatus.APPROVED: _l("Approved"),
+    EnrollmentStatus.WITHDRAWN: _l("Withdrawn"),
+}
+ROUND_KINDS = {RoundKind.FULL: _l("Full"), RoundKind.REMATCH: _l("Re-match")}
+ROUND_STATUSES = {RoundStatus.DRAFT: _l("Draft"), RoundStatus.PUBLISHED: _l("Published")}
+CONSTRAINT_KINDS = {ConstraintKind.LOCK: _l("Lock"), ConstraintKind.FORBID: _l("Forbid")}
+# The tag a round's page shows beside a pair; the solver's pairs have none (a locked pair
+# shows its own "locked" tag).
+PAIR_ORIGIN_TAGS = {
+    PairOrigin.SOLVED: "",
+    PairOrigin.LOCKED: "",
+    PairOrigin.CONTINUE_PARTNER: "",
+    PairOrigin.KEPT: _l("kept"),
+    PairOrigin.MANUAL: _l("by hand"),
+    PairOrigin.SWAPPED: _l("by hand"),
 }
 
 
-def choices(mapping: dict) -> list[SelectChoice]:
+def choices(mapping: Mapping[Any, Any]) -> list[SelectChoice]:
     """Form choices from a code -> label mapping, in its order."""
     return [SelectChoice(value, label) for value, label in mapping.items()]
