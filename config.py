@@ -54,6 +54,8 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
+    # Production: redirect http to https and send HSTS (behind a TLS proxy).
+    HTTPS_ONLY = False
 
 
 class DemoConfig(Config):
@@ -69,6 +71,7 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SECRET_KEY = os.environ.get("SECRET_KEY")  # required: create_app refuses to start without it
     SESSION_COOKIE_SECURE = True
+    HTTPS_ONLY = True
     REMEMBER_COOKIE_SECURE = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")

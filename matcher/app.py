@@ -27,6 +27,7 @@ def create_app(config: Any = None) -> Flask:
     check_config(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -81,6 +82,12 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please sign in to see this page.")
+
+
+def register_security(app: Flask) -> None:
+    from matcher.web import security
+
+    security.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,54 @@
+"""Response headers: what every response says to the browser.
+
+Flask-Talisman sets the security headers. It keeps its options on the instance, so each app
+gets its own (not a shared object in `matcher.extensions`). Pages are never stored by the
+browser or a proxy: nearly every page shows someone's personal data, and the simplest rule
+that cannot miss one is "every dynamic response is no-store"; only static files are cached.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_talisman import Talisman
+from werkzeug.wrappers import Response
+
+# No inline script or style, no plugins, no framing; forms post only back to this site.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+PERMISSIONS_POLICY = {
+    "browsing-topics": "()",
+    "camera": "()",
+    "geolocation": "()",
+    "microphone": "()",
+}
+
+
+def register(app: Flask) -> None:
+    https_only = bool(app.config["HTTPS_ONLY"])
+    Talisman(
+        app,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        permissions_policy=PERMISSIONS_POLICY,
+        frame_options="DENY",
+        # same-origin, not no-referrer: Flask-WTF checks the Referer of forms sent over HTTPS.
+        referrer_policy="same-origin",
+        force_https=https_only,
+        strict_transport_security=https_only,
+        session_cookie_secure=https_only,
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+    )
+    app.after_request(no_store)
+
+
+def no_store(response: Response) -> Response:
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
