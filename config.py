@@ -53,7 +53,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # Sign-in, registration, password change, deletion: per client address, all attempts...
     LOGIN_RATE_LIMIT = "10 per minute"
+    # ...and per account (the email typed, or the signed-in person), refused attempts only.
+    ACCOUNT_RATE_LIMIT = "5 per minute; 20 per hour"
     # Production: redirect http to https and send HSTS (behind a TLS proxy).
     HTTPS_ONLY = False
 
@@ -84,6 +87,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _normalise(os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:"))
     MAIL_BACKEND = "locmem"
     LOGIN_RATE_LIMIT = "1000 per minute"  # a test of the limit lowers it
+    ACCOUNT_RATE_LIMIT = "1000 per minute"
     SERVER_NAME = "matcher.test"
 
 
