@@ -25,6 +25,13 @@ def _database_url(default: str) -> str:
     return _normalise(os.environ.get("DATABASE_URL", default))
 
 
+def _trusted_proxies() -> int:
+    value = os.environ.get("TRUSTED_PROXIES", "0")
+    if not value.isascii() or not value.isdigit():
+        raise RuntimeError(f"TRUSTED_PROXIES={value!r} is not a number of proxies (0, 1, 2...)")
+    return int(value)
+
+
 class Config:
     """Development defaults: everything embedded, nothing to set up."""
 
@@ -57,6 +64,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     # ...and per account (the email typed, or the signed-in person), refused attempts only.
     ACCOUNT_RATE_LIMIT = "5 per minute; 20 per hour"
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (0: trust no header).
+    TRUSTED_PROXIES = _trusted_proxies()
     # Production: redirect http to https and send HSTS (behind a TLS proxy).
     HTTPS_ONLY = False
 
@@ -88,6 +97,7 @@ class TestConfig(Config):
     MAIL_BACKEND = "locmem"
     LOGIN_RATE_LIMIT = "1000 per minute"  # a test of the limit lowers it
     ACCOUNT_RATE_LIMIT = "1000 per minute"
+    TRUSTED_PROXIES = 0
     SERVER_NAME = "matcher.test"
 
 

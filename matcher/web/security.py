@@ -1,4 +1,4 @@
-"""Response headers: what every response says to the browser.
+"""Response headers and the client's address: what every response says to the browser.
 
 Flask-Talisman sets the security headers. It keeps its options on the instance, so each app
 gets its own (not a shared object in `matcher.extensions`). Pages are never stored by the
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 # No inline script or style, no plugins, no framing; forms post only back to this site.
@@ -32,6 +33,7 @@ PERMISSIONS_POLICY = {
 
 
 def register(app: Flask) -> None:
+    trust_proxies(app)
     https_only = bool(app.config["HTTPS_ONLY"])
     Talisman(
         app,
@@ -52,3 +54,15 @@ def no_store(response: Response) -> Response:
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Honour X-Forwarded-For/-Proto from exactly TRUSTED_PROXIES proxies (none by default).
+
+    Without it, behind the TLS proxy every visitor has the proxy's address, so one person's
+    failed sign-ins would lock everyone out. With it set too high, a visitor could pick their
+    own address by sending the header.
+    """
+    count = int(app.config["TRUSTED_PROXIES"])
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
