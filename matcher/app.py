@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
-from flask_login import current_user
+from flask_login import current_user, user_loaded_from_cookie, user_logged_in
 
 import config as config_module
 from matcher.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -28,6 +28,7 @@ def create_app(config: Any = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
     register_security(app)
+    register_locale_memory(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -88,6 +89,18 @@ def register_security(app: Flask) -> None:
     from matcher.web import security
 
     security.register(app)
+
+
+def register_locale_memory(app: Flask) -> None:
+    user_logged_in.connect(remember_locale, app)
+    user_loaded_from_cookie.connect(remember_locale, app)
+
+
+def remember_locale(app: Flask, user: Any, **_: Any) -> None:
+    """Keep the person's language in the session, for pages drawn without loading them
+    (the database unavailable page)."""
+    if user.locale in app.config["LANGUAGES"]:
+        session["locale"] = user.locale
 
 
 def register_blueprints(app: Flask) -> None:
