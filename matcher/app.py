@@ -73,6 +73,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     mail.init_app(app)
     limiter.init_app(app)
+    # Its warnings (Redis unreachable) go where the app's own messages go.
+    limiter.logger = app.logger.getChild("limiter")
 
     from matcher.web.auth import load_user
 
