@@ -25,6 +25,10 @@ def _database_url(default: str) -> str:
     return _normalise(os.environ.get("DATABASE_URL", default))
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def _trusted_proxies() -> int:
     value = os.environ.get("TRUSTED_PROXIES", "0")
     if not value.isascii() or not value.isdigit():
@@ -36,7 +40,7 @@ class Config:
     """Development defaults: everything embedded, nothing to set up."""
 
     ENV_NAME = "development"
-    SECRET_KEY: str | None = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("matcher.db"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # a profile form is a few KB; 1 MB is generous
@@ -85,7 +89,7 @@ class DemoConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    SECRET_KEY = os.environ.get("SECRET_KEY")  # required: create_app refuses to start without it
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # required: create_app refuses a missing or weak one
     SESSION_COOKIE_SECURE = True
     HTTPS_ONLY = True
     REMEMBER_COOKIE_SECURE = True

@@ -25,6 +25,7 @@ def create_app(config: Any = None) -> Flask:
     )
     app.config.from_object(config)
     check_config(app)
+    announce_development_mode(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
     register_security(app)
@@ -37,11 +38,31 @@ def create_app(config: Any = None) -> Flask:
 
 
 def check_config(app: Flask) -> None:
-    if app.config.get("ENV_NAME") == "production" and not app.config.get("SECRET_KEY"):
+    """Production refuses to start without a real secret key: sessions are signed with it."""
+    if app.config.get("ENV_NAME") != "production":
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    problem = None
+    if not key:
+        problem = "SECRET_KEY is not set"
+    elif key == config_module.DEVELOPMENT_SECRET_KEY:
+        problem = "SECRET_KEY is the development default"
+    elif len(key) < config_module.MIN_SECRET_KEY_LENGTH:
+        problem = f"SECRET_KEY is shorter than {config_module.MIN_SECRET_KEY_LENGTH} characters"
+    if problem:
         raise RuntimeError(
-            "SECRET_KEY is not set. In production matcher refuses to start without it: "
+            f"{problem}. In production matcher refuses to start without a strong one: "
             "set SECRET_KEY to a long random value (python -c 'import secrets; "
             "print(secrets.token_hex(32))')."
+        )
+
+
+def announce_development_mode(app: Flask) -> None:
+    """Say so when MATCHER_ENV is not set: a forgotten variable must not go unnoticed."""
+    if app.config.get("ENV_NAME") == "development":
+        app.logger.warning(
+            "matcher is running in development mode (built-in secret key, no HTTPS): "
+            "set MATCHER_ENV=production to deploy."
         )
 
 
