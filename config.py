@@ -67,7 +67,7 @@ class Config:
     # Redis down: keep limiting in this process's memory (a warning is logged), never fail.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
-    RATELIMIT_STORAGE_OPTIONS: dict = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    RATELIMIT_STORAGE_OPTIONS: dict[str, int] = {"socket_connect_timeout": 2, "socket_timeout": 2}
     # Sign-in, registration, password change, deletion: per client address, all attempts...
     LOGIN_RATE_LIMIT = "10 per minute"
     # ...and per account (the email typed, or the signed-in person), refused attempts only.
