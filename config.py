@@ -25,11 +25,22 @@ def _database_url(default: str) -> str:
     return _normalise(os.environ.get("DATABASE_URL", default))
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _trusted_proxies() -> int:
+    value = os.environ.get("TRUSTED_PROXIES", "0")
+    if not value.isascii() or not value.isdigit():
+        raise RuntimeError(f"TRUSTED_PROXIES={value!r} is not a number of proxies (0, 1, 2...)")
+    return int(value)
+
+
 class Config:
     """Development defaults: everything embedded, nothing to set up."""
 
     ENV_NAME = "development"
-    SECRET_KEY: str | None = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("matcher.db"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # a profile form is a few KB; 1 MB is generous
@@ -53,7 +64,18 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: keep limiting in this process's memory (a warning is logged), never fail.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS: dict[str, int] = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    # Sign-in, registration, password change, deletion: per client address, all attempts...
     LOGIN_RATE_LIMIT = "10 per minute"
+    # ...and per account (the email typed, or the signed-in person), refused attempts only.
+    ACCOUNT_RATE_LIMIT = "5 per minute; 20 per hour"
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (0: trust no header).
+    TRUSTED_PROXIES = _trusted_proxies()
+    # Production: redirect http to https and send HSTS (behind a TLS proxy).
+    HTTPS_ONLY = False
 
 
 class DemoConfig(Config):
@@ -67,8 +89,9 @@ class DemoConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    SECRET_KEY = os.environ.get("SECRET_KEY")  # required: create_app refuses to start without it
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # required: create_app refuses a missing or weak one
     SESSION_COOKIE_SECURE = True
+    HTTPS_ONLY = True
     REMEMBER_COOKIE_SECURE = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
@@ -81,6 +104,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _normalise(os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:"))
     MAIL_BACKEND = "locmem"
     LOGIN_RATE_LIMIT = "1000 per minute"  # a test of the limit lowers it
+    ACCOUNT_RATE_LIMIT = "1000 per minute"
+    TRUSTED_PROXIES = 0
     SERVER_NAME = "matcher.test"
 
 

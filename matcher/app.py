@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
-from flask_login import current_user
+from flask_login import current_user, user_loaded_from_cookie, user_logged_in
 
 import config as config_module
 from matcher.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -24,8 +24,11 @@ def create_app(config: Any = None) -> Flask:
     )
     app.config.from_object(config)
     check_config(app)
+    announce_development_mode(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
+    register_security(app)
+    register_locale_memory(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -34,11 +37,31 @@ def create_app(config: Any = None) -> Flask:
 
 
 def check_config(app: Flask) -> None:
-    if app.config.get("ENV_NAME") == "production" and not app.config.get("SECRET_KEY"):
+    """Production refuses to start without a real secret key: sessions are signed with it."""
+    if app.config.get("ENV_NAME") != "production":
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    problem = None
+    if not key:
+        problem = "SECRET_KEY is not set"
+    elif key == config_module.DEVELOPMENT_SECRET_KEY:
+        problem = "SECRET_KEY is the development default"
+    elif len(key) < config_module.MIN_SECRET_KEY_LENGTH:
+        problem = f"SECRET_KEY is shorter than {config_module.MIN_SECRET_KEY_LENGTH} characters"
+    if problem:
         raise RuntimeError(
-            "SECRET_KEY is not set. In production matcher refuses to start without it: "
+            f"{problem}. In production matcher refuses to start without a strong one: "
             "set SECRET_KEY to a long random value (python -c 'import secrets; "
             "print(secrets.token_hex(32))')."
+        )
+
+
+def announce_development_mode(app: Flask) -> None:
+    """Say so when MATCHER_ENV is not set: a forgotten variable must not go unnoticed."""
+    if app.config.get("ENV_NAME") == "development":
+        app.logger.warning(
+            "matcher is running in development mode (built-in secret key, no HTTPS): "
+            "set MATCHER_ENV=production to deploy."
         )
 
 
@@ -70,6 +93,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     mail.init_app(app)
     limiter.init_app(app)
+    # Its warnings (Redis unreachable) go where the app's own messages go.
+    limiter.logger = app.logger.getChild("limiter")
 
     from matcher.web.auth import load_user
 
@@ -80,6 +105,24 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please sign in to see this page.")
+
+
+def register_security(app: Flask) -> None:
+    from matcher.web import security
+
+    security.register(app)
+
+
+def register_locale_memory(app: Flask) -> None:
+    user_logged_in.connect(remember_locale, app)
+    user_loaded_from_cookie.connect(remember_locale, app)
+
+
+def remember_locale(app: Flask, user: Any, **_: Any) -> None:
+    """Keep the person's language in the session, for pages drawn without loading them
+    (the database unavailable page)."""
+    if user.locale in app.config["LANGUAGES"]:
+        session["locale"] = user.locale
 
 
 def register_blueprints(app: Flask) -> None:

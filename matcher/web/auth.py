@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -18,9 +17,10 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from matcher.extensions import db, limiter
+from matcher.extensions import db
 from matcher.models import Role, Term, User
 from matcher.services import ServiceError, accounts, terms
+from matcher.web import limits
 from matcher.web.access import role_required
 from matcher.web.forms import attach_error
 from matcher.web.forms.auth import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
@@ -33,12 +33,9 @@ def load_user(session_token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limits.per_address()
+@limits.per_account(scope="register")
 def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -76,7 +73,8 @@ def register() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limits.per_address()
+@limits.per_account()
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -116,6 +114,8 @@ def download_data() -> Response:
 
 @bp.post("/account/delete")
 @role_required()
+@limits.per_address()
+@limits.per_account(signed_in=True)
 def delete_account() -> str | Response:
     form = DeleteAccountForm()
     if form.validate_on_submit():
@@ -132,6 +132,8 @@ def delete_account() -> str | Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @role_required()
+@limits.per_address()
+@limits.per_account(signed_in=True)
 def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
