@@ -15,39 +15,22 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
 
-import config
 from matcher import create_app
 from matcher.extensions import db
 from matcher.models import Enrollment, Role, StudentProfile, Term, User, VolunteerProfile
 from matcher.services import publishing, rounds
-from matcher.services.accounts import hash_password
 from matcher.web.util import today
 from tests.helpers import (
     LA_FOR_SEOUL_EVENINGS,
-    PASSWORD,
     SEOUL_EVENINGS,
     AuthActions,
+    IsolatedClient,
+    TestConfig,
+    password_hash,
     settings,
 )
 
-_PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once for all tests
 _counter = itertools.count(1)
-
-
-class TestConfig(config.TestConfig):
-    WTF_CSRF_ENABLED = False
-
-
-class IsolatedClient(FlaskClient):
-    """Each request in its own app context, as in a real server.
-
-    The tests keep an app context open; without this, requests would reuse it and share
-    `g` (the signed-in user) and the database session with the test and with each other.
-    """
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +109,7 @@ def make_user(app: Flask) -> Callable[..., User]:
         n = next(_counter)
         user = User(
             email=email or f"{role}{n}@example.org",
-            password_hash=_PASSWORD_HASH,
+            password_hash=password_hash(),
             role=role,
             display_name=display_name or f"{role.title()} {n}",
             locale=locale,

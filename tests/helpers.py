@@ -8,6 +8,7 @@ the browser harness test, which starts pytest in subprocesses.
 from __future__ import annotations
 
 import email
+import functools
 import os
 import shutil
 import socket
@@ -17,13 +18,61 @@ from email.message import Message
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flask.testing import FlaskClient
+
+import config
+
 if TYPE_CHECKING:
-    from flask.testing import FlaskClient
+    from flask import Flask
 
     from matcher import engine
     from matcher.models import MatchRound, Pair, User
 
 PASSWORD = "correct horse battery"
+
+
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD's argon2 hash: slow on purpose, so computed once for all tests."""
+    from matcher.services.accounts import hash_password
+
+    return hash_password(PASSWORD)
+
+
+class TestConfig(config.TestConfig):
+    WTF_CSRF_ENABLED = False
+
+
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context, as in a real server.
+
+    The tests keep an app context open; without this, requests would reuse it and share
+    `g` (the signed-in user) and the database session with the test and with each other.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def add_person(app: Flask, email: str, *, role: str = "coordinator", locale: str = "en") -> int:
+    """A person in `app`'s own database (another app on SQLite has its own), with PASSWORD."""
+    from matcher.extensions import db
+    from matcher.models import User
+
+    with app.app_context():
+        user = User(
+            email=email,
+            password_hash=password_hash(),
+            role=role,
+            display_name=email.split("@")[0],
+            locale=locale,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -10,23 +10,7 @@ from flask import Flask
 
 from matcher import create_app
 from matcher.extensions import db, limiter
-from matcher.models import User
-from tests.conftest import _PASSWORD_HASH, IsolatedClient, TestConfig
-
-
-def add_person(app: Flask, email: str, *, role: str = "coordinator", locale: str = "en") -> int:
-    """A person in `app`'s own database (another app on SQLite has its own), with PASSWORD."""
-    with app.app_context():
-        user = User(
-            email=email,
-            password_hash=_PASSWORD_HASH,
-            role=role,
-            display_name=email.split("@")[0],
-            locale=locale,
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user.id
+from tests.helpers import IsolatedClient, TestConfig
 
 
 @pytest.fixture

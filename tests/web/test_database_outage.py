@@ -14,8 +14,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from matcher.extensions import db
 from matcher.web.errors import RETRY_AFTER_SECONDS
-from tests.conftest import PASSWORD
-from tests.web.conftest import add_person
+from tests.helpers import PASSWORD, add_person
 
 ENGLISH = {"Accept-Language": "en"}
 KOREAN_TRY_AGAIN = "잠시 후 다시 시도해 주세요"

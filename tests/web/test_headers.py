@@ -13,9 +13,7 @@ from matcher.extensions import db
 from matcher.models import Pair, PairConstraint
 from matcher.services import adjust, pairs, publishing, rounds
 from matcher.web.util import today
-from tests.conftest import PASSWORD
-from tests.matching_helpers import settings
-from tests.web.conftest import add_person
+from tests.helpers import PASSWORD, add_person, settings
 
 ROLES = ("anonymous", "student", "volunteer", "coordinator")
 ONE_YEAR = 365 * 24 * 3600

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.models import User
 from matcher.services.accounts import authenticate
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 WRONG = "not the password at all"
 NEW = "a brand new long password"

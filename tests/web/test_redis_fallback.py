@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.conftest import PASSWORD
-from tests.web.conftest import add_person
+from tests.helpers import PASSWORD, add_person
 
 FALLBACK_WARNING = "Rate limit storage unreachable"
 
