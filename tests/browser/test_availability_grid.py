@@ -42,6 +42,13 @@ def student(live_app, request) -> tuple[str, str]:
         return logins.student, logins.password
 
 
+def set_week(live_app, email: str, availability: str) -> None:
+    with live_app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        user.student_profile.availability = availability
+        db.session.commit()
+
+
 def saved_week(live_app, email: str) -> str:
     with live_app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
@@ -58,25 +65,28 @@ def focused_slot(page) -> str | None:
     )
 
 
+def assert_opens_at(page, value: int) -> None:
+    """The grid opens with this box's row first under the header, or scrolled as far as it goes."""
+    offset, at_end = page.evaluate(
+        """(value) => {
+          const scroller = document.querySelector('.grid-scroll');
+          const head = scroller.querySelector('thead th').getBoundingClientRect();  // sticky
+          const row = scroller.querySelector(`input[value="${value}"]`).closest('tr');
+          const end = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1;
+          return [Math.round(row.getBoundingClientRect().top - head.bottom), end];
+        }""",
+        value,
+    )
+    assert abs(offset) <= 1 or (offset > 0 and at_end), (offset, at_end)  # 1 px: borders
+
+
 def test_grid_by_keyboard_only(live_server, live_app, page_factory, student):
     email, password = student
     page = page_factory()
     sign_in(page, live_server, email, password)
     page.goto(f"{live_server}/profile")
     assert page.inner_text(CHOSEN) == "Mon 19:00–21:00, Thu 20:00–22:30"
-    # It opens scrolled to the first chosen time: 19:00 is the first row under the header,
-    # or as near the top as the grid scrolls.
-    place = page.evaluate(
-        """(value) => {
-          const scroller = document.querySelector('.grid-scroll');
-          const head = scroller.querySelector('thead th').getBoundingClientRect();  // sticky
-          const row = scroller.querySelector(`input[value="${value}"]`).closest('tr');
-          const bottom = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1;
-          return [Math.round(row.getBoundingClientRect().top - head.bottom), bottom];
-        }""",
-        slot(MON, "19:00"),
-    )
-    assert place[0] == 0 or (place[0] > 0 and place[1]), place
+    assert_opens_at(page, slot(MON, "19:00"))
     assert page.locator(".availability-grid input[tabindex='0']").count() == 1
 
     page.focus("#timezone")
@@ -176,6 +186,29 @@ def test_grid_by_touch_on_a_phone(live_server, live_app, browser, student):
         (MON, "19:00", "21:30"), (TUE, "19:00", "21:00"), (THU, "20:00", "22:30")
     )
     page.context.close()
+
+
+def test_grid_opens_at_the_first_choice(live_server, live_app, page_factory, student):
+    email, password = student
+    set_week(live_app, email, week((TUE, "09:00", "10:00"), (6, "07:30", "08:00")))
+    page = page_factory()
+    sign_in(page, live_server, email, password)
+    page.goto(f"{live_server}/profile")
+    assert page.inner_text(CHOSEN) == "Tue 09:00–10:00, Sun 07:30–08:00"
+    top = page.locator(".grid-scroll").evaluate("el => el.scrollTop")
+    assert top > 0
+    assert_opens_at(page, slot(6, "07:30"))
+    page.focus("#timezone")
+    page.keyboard.press("Tab")
+    assert focused_slot(page) == str(slot(6, "07:30"))
+
+    set_week(live_app, email, "0" * 7 * 48)  # nothing chosen: the morning comes first
+    page.reload()
+    assert page.inner_text(CHOSEN) == "None yet."
+    assert_opens_at(page, slot(MON, "08:00"))
+    page.focus("#timezone")
+    page.keyboard.press("Tab")
+    assert focused_slot(page) == str(slot(MON, "08:00"))
 
 
 def test_grid_by_mouse(live_server, page_factory, student):
