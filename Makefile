@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app matcher
 PYTEST_ARGS ?=
+# `make run PORT=5050` serves on another port.
+PORT ?= 5000
 
 .PHONY: install install-test translations run demo test lint bench clean
 
@@ -29,12 +31,13 @@ install-test: $(VENV)/.installed-test translations
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The demo data is loaded once: a second `make demo` says so, repeats the logins and serves it.
 demo: install
 	MATCHER_ENV=demo $(FLASK) db upgrade
-	MATCHER_ENV=demo $(FLASK) demo-data
-	MATCHER_ENV=demo $(FLASK) run --host 127.0.0.1 --port 5000
+	-MATCHER_ENV=demo $(FLASK) demo-data
+	MATCHER_ENV=demo $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Any pytest failure fails the target, "no tests ran" (exit 5) included. Without a Chromium
 # the browser tests are skipped with one line (with CI=true they fail): see README.md.

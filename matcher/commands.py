@@ -27,6 +27,18 @@ def create_coordinator(email: str, display_name: str, password: str) -> None:
     click.echo(f"Coordinator {user.email} created.")
 
 
+def _demo_logins(coordinator: str, volunteer: str | None = None) -> list[str]:
+    """How every demo login is formed: one password, addresses in three patterns."""
+    example = f"e.g. {volunteer}; " if volunteer else ""
+    return [
+        f"Every demo login has the password {demo.DEMO_PASSWORD}:",
+        f"  coordinator  {coordinator}",
+        "  students     student001@example.org to student078@example.org",
+        "  volunteers   first name, a dot, the last name's initial and a number from 1 to 78,",
+        f"               {example}the term's page lists every address",
+    ]
+
+
 @click.command("demo-data")
 @click.option("--seed", default=2024, show_default=True, help="Same seed, same people.")
 def demo_data(seed: int) -> None:
@@ -34,11 +46,11 @@ def demo_data(seed: int) -> None:
     try:
         logins = demo.load_demo(dt.date.today(), seed=seed)
     except ServiceError as error:
-        raise click.ClickException(error.message) from error
+        click.echo(error.message, err=True)
+        click.echo("\n".join(_demo_logins(demo.COORDINATOR_EMAIL)))
+        raise click.exceptions.Exit(1) from error
     click.echo(f"Demo term {logins.term.name!r} created: 78 students, 78 volunteers.")
-    click.echo(f"Coordinator: {logins.coordinator}  password: {logins.password}")
-    click.echo(f"A student:   {logins.student}  password: {logins.password}")
-    click.echo(f"A volunteer: {logins.volunteer}  password: {logins.password}")
+    click.echo("\n".join(_demo_logins(logins.coordinator, logins.volunteer)))
 
 
 @click.command("run-round")

@@ -1,8 +1,8 @@
-"""The home page and the language switcher."""
+"""The home page, the language switcher and the favicon."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, session
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -37,3 +37,11 @@ def language() -> Response:
         if current_user.is_authenticated:
             accounts.set_locale(current_user, form.locale.data)
     return redirect(safe_next(form.next.data))
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever a page links to: answer from static/."""
+    return send_from_directory(
+        str(current_app.static_folder), "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
