@@ -10,8 +10,8 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import User
 from matcher.services import demo
-from tests.browser.conftest import screenshot
 from tests.browser.seeded import PHONE, phone_page, sign_in
+from tests.helpers import screenshot
 
 pytestmark = pytest.mark.browser
 

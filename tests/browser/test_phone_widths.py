@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot
 from tests.browser.seeded import PHONE, phone_page, seed_published_term, sign_in
+from tests.helpers import screenshot
 
 pytestmark = pytest.mark.browser
 
