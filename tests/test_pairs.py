@@ -17,6 +17,7 @@ def published(pool, coordinator):
     term, students, volunteers = pool
     round_ = rounds.run_round(term, settings(), by=coordinator)
     publishing.publish_round(round_, by=coordinator, today=today())
+    db.session.commit()
     return term, students, volunteers
 
 
@@ -29,6 +30,7 @@ def pair_of(student):
 def test_nothing_to_see_before_publication(client, auth, pool, coordinator):
     term, students, volunteers = pool
     rounds.run_round(term, settings(), by=coordinator)  # a draft round exists
+    db.session.commit()
     for person in (students[0], volunteers[0]):
         auth.login(person)
         page = client.get("/my-pair").get_data(as_text=True)

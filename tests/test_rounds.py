@@ -115,6 +115,7 @@ def test_lock_on_someone_who_withdrew_is_a_clear_error(pool, coordinator):
 def test_swap_volunteers(client, signed_in, pool):
     term, students, volunteers = pool
     round_ = rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
     swap = {"student_id": students[0].id, "other_student_id": students[2].id}
     client.post(f"/terms/{term.id}/rounds/1/swap", data=swap)
     db.session.expire_all()
@@ -131,8 +132,8 @@ def test_assign_by_hand_needs_reason_to_break_a_rule(pool, make_user, coordinato
     adjust.unpair(round_, students[2].id, by=coordinator)
     assert late.id not in {p.student_id for p in round_.pairs}
     with pytest.raises(ServiceError, match="break a rule of matching"):
-        adjust.assign(round_, late.id, volunteers[2].id, by=coordinator)
-    pair = adjust.assign(round_, late.id, volunteers[2].id, by=coordinator,
+        adjust.pair_by_hand(round_, late.id, volunteers[2].id, by=coordinator)
+    pair = adjust.pair_by_hand(round_, late.id, volunteers[2].id, by=coordinator,
                          reason="They already meet at church")  # fmt: skip
     assert pair.override_reason == "They already meet at church"
     assert pair.violations and pair.violations[0]["constraint"] == "overlap"
@@ -152,12 +153,13 @@ def test_assign_refuses_a_full_volunteer(pool, make_user, coordinator):
     extra = make_user("student", term=term, status="approved", display_name="Extra")
     round_ = rounds.run_round(term, settings(), by=coordinator)
     with pytest.raises(ServiceError, match="has no free place"):
-        adjust.assign(round_, extra.id, volunteers[0].id, by=coordinator, reason="x")
+        adjust.pair_by_hand(round_, extra.id, volunteers[0].id, by=coordinator, reason="x")
 
 
 def test_adjust_errors_come_back_as_messages(client, signed_in, pool):
     term, students, _volunteers = pool
     rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
     page = client.post(f"/terms/{term.id}/rounds/1/swap",
                        data={"student_id": students[0].id, "other_student_id": students[0].id},
                        follow_redirects=True).get_data(as_text=True)  # fmt: skip
@@ -170,6 +172,7 @@ def test_adjust_errors_come_back_as_messages(client, signed_in, pool):
 def test_alternatives_page(client, signed_in, pool):
     term, students, volunteers = pool
     rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
     page = client.get(f"/terms/{term.id}/rounds/1/alternatives?student={students[0].id}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -183,6 +186,7 @@ def test_compare_rounds(client, signed_in, pool):
     first = rounds.run_round(term, settings(), by=signed_in)
     adjust.forbid_pair(first, students[0].id, volunteers[0].id, by=signed_in)
     rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
     page = client.get(f"/terms/{term.id}/rounds/compare?a=1&b=2").get_data(as_text=True)
     assert "Pairs that differ" in page and "Minji" in page
     assert client.get(f"/terms/{term.id}/rounds/compare?a=1&b=9").status_code == 404
@@ -192,6 +196,7 @@ def test_remove_constraint(client, signed_in, pool):
     term, students, _volunteers = pool
     round_ = rounds.run_round(term, settings(), by=signed_in)
     adjust.lock_pair(round_, students[0].id, by=signed_in)
+    db.session.commit()
     constraint = db.session.scalar(select(PairConstraint))
     client.post(f"/terms/{term.id}/constraints/{constraint.id}/delete?round=1")
     assert db.session.scalar(select(func.count(PairConstraint.id))) == 0
