@@ -57,6 +57,32 @@ def load_demo(
     today: dt.date, *, students: int = 78, volunteers: int = 78, seed: int = 2024
 ) -> DemoLogins:
     """An open term of approved students and volunteers, and last term's continuing pairs."""
+    term, previous = _terms(today)
+    password_hash = hash_password(DEMO_PASSWORD)
+    coordinator = _coordinator(password_hash)
+    sample_students, sample_volunteers = generate_people(students, volunteers, seed)
+    users: dict[str, User] = {}
+    for index, s in enumerate(sample_students):
+        users[s.id] = _user(s, password_hash, term, approved=index % 26 != 25)
+    for index, v in enumerate(sample_volunteers):
+        users[v.id] = _user(v, password_hash, term, approved=index % 39 != 38)
+    db.session.add_all(users.values())
+    db.session.flush()
+    for s in sample_students:
+        if s.previous_partner_id:
+            db.session.add(_ended_pair(previous, users[s.id], users[s.previous_partner_id]))
+    db.session.flush()
+    return DemoLogins(
+        term,
+        coordinator.email,
+        users[sample_students[0].id].email,
+        users[sample_volunteers[0].id].email,
+        DEMO_PASSWORD,
+    )
+
+
+def _terms(today: dt.date) -> tuple[Term, Term]:
+    """The open term, starting in three weeks, and the closed one before it."""
     starts = today + dt.timedelta(days=21)
     name = f"{_season(starts)} {starts.year}"
     if db.session.scalar(select(Term).where(Term.name == name)) is not None:
@@ -79,8 +105,13 @@ def load_demo(
         status=TermStatus.CLOSED,
     )
     db.session.add_all([term, previous])
-    password_hash = hash_password(DEMO_PASSWORD)
-    coordinator = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
+    db.session.flush()
+    return term, previous
+
+
+def _coordinator(password_hash: str) -> User:
+    """The first coordinator, or a demo one when there is none yet."""
+    coordinator: User | None = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
     if coordinator is None:
         coordinator = User(
             email=COORDINATOR_EMAIL,
@@ -90,36 +121,21 @@ def load_demo(
             timezone="Asia/Seoul",
         )
         db.session.add(coordinator)
-    sample_students, sample_volunteers = generate_people(students, volunteers, seed)
-    users: dict[str, User] = {}
-    for index, s in enumerate(sample_students):
-        users[s.id] = _user(s, password_hash, term, approved=index % 26 != 25)
-    for index, v in enumerate(sample_volunteers):
-        users[v.id] = _user(v, password_hash, term, approved=index % 39 != 38)
-    db.session.add_all(users.values())
-    db.session.flush()
-    for s in sample_students:
-        if s.previous_partner_id:
-            db.session.add(
-                Pair(
-                    term_id=previous.id,
-                    student_id=users[s.id].id,
-                    volunteer_id=users[s.previous_partner_id].id,
-                    status=PairStatus.ENDED,
-                    score=70.0,
-                    overlap_hours=3.0,
-                    started_on=previous.starts_on,
-                    ended_on=previous.ends_on,
-                    end_reason="Term ended",
-                )
-            )
-    db.session.flush()
-    return DemoLogins(
-        term,
-        coordinator.email,
-        users[sample_students[0].id].email,
-        users[sample_volunteers[0].id].email,
-        DEMO_PASSWORD,
+    return coordinator
+
+
+def _ended_pair(term: Term, student: User, volunteer: User) -> Pair:
+    """Last term's pair of two people, so that they can continue together."""
+    return Pair(
+        term_id=term.id,
+        student_id=student.id,
+        volunteer_id=volunteer.id,
+        status=PairStatus.ENDED,
+        score=70.0,
+        overlap_hours=3.0,
+        started_on=term.starts_on,
+        ended_on=term.ends_on,
+        end_reason="Term ended",
     )
 
 
