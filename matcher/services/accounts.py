@@ -222,7 +222,7 @@ def export_own_data(user: User) -> dict[str, object]:
 
 
 def delete_account(user: User, password: str) -> None:
-    """Delete a person and everything about them (profile, applications, pairs)."""
+    """Delete a person and everything about them (profile, enrollments, pairs)."""
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):

@@ -77,6 +77,8 @@ def publish_round(round_: MatchRound, *, by: User, today: dt.date) -> Published:
         raise ServiceError(_("This round has no pairs to publish."))
     try:
         new_pairs = _publish(term, round_, by=by, today=today)
+        people = {p.student_id for p in new_pairs} | {p.volunteer_id for p in new_pairs}
+        queued = queue_partner_emails(term, people)
     except SQLAlchemyError as error:
         raise ServiceError(
             _(
@@ -85,8 +87,7 @@ def publish_round(round_: MatchRound, *, by: User, today: dt.date) -> Published:
                 why=type(error).__name__,
             )
         ) from error
-    people = {p.student_id for p in new_pairs} | {p.volunteer_id for p in new_pairs}
-    return Published(len(new_pairs), queue_partner_emails(term, people))
+    return Published(len(new_pairs), queued)
 
 
 def _publish(term: Term, round_: MatchRound, *, by: User, today: dt.date) -> list[Pair]:

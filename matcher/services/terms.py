@@ -186,7 +186,7 @@ def status_counts(term: Term) -> dict[tuple[str, str], int]:
 def set_enrollment_status(
     term: Term, enrollment_ids: Sequence[int], status: str, *, by: User
 ) -> int:
-    """Approve, withdraw or reset several of the term's applications at once; how many changed."""
+    """Approve, withdraw or reset several of the term's enrollments at once; how many changed."""
     if status not in set(EnrollmentStatus):
         raise ServiceError(_("Choose approve, withdraw or back to applied."))
     ids = set(enrollment_ids)

@@ -1,4 +1,4 @@
-"""A student's or volunteer's own profile and applications."""
+"""A student's or volunteer's own profile, and their enrollment in a new term."""
 
 from __future__ import annotations
 
