@@ -26,6 +26,15 @@ ROUND_FORM = {
 }
 
 
+@pytest.fixture
+def term(make_term, make_user):
+    """A term with an approved student and volunteer: enough for a round to run."""
+    term = make_term()
+    make_user("student", term=term, status="approved")
+    make_user("volunteer", term=term, status="approved")
+    return term
+
+
 def count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -70,8 +79,7 @@ def test_a_profile_save_that_fails_half_way_writes_nothing(
     assert count(AuditEvent) == 0
 
 
-def test_a_round_that_crashes_half_way_writes_nothing(client, auth, pool, coordinator, audit_fails):
-    term = pool[0]
+def test_a_round_that_crashes_half_way_writes_nothing(client, auth, term, coordinator, audit_fails):
     auth.login(coordinator)
     audit_fails(RuntimeError("disk full"))
     with pytest.raises(RuntimeError, match="disk full"):
@@ -81,9 +89,8 @@ def test_a_round_that_crashes_half_way_writes_nothing(client, auth, pool, coordi
 
 
 def test_a_refused_round_through_the_page_writes_nothing(
-    client, auth, pool, coordinator, audit_fails
+    client, auth, term, coordinator, audit_fails
 ):
-    term = pool[0]
     auth.login(coordinator)
     audit_fails(ServiceError("The audit log is not available."))
     page = client.post(f"/terms/{term.id}/rounds", data=ROUND_FORM, follow_redirects=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -23,8 +25,14 @@ def outbox(app, monkeypatch):
 
 
 @pytest.fixture
-def draft(pool, coordinator):
-    term = pool[0]
+def draft(make_term, make_user, coordinator):
+    """A term with a draft round of three pairs (everyone free on the same evenings in Seoul)."""
+    term = make_term(
+        name="Spring 2099", starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 4, 24)
+    )
+    for _ in range(3):
+        make_user("student", term=term, status="approved")
+        make_user("volunteer", term=term, status="approved", timezone="Asia/Seoul")
     rounds.run_round(term, engine.Settings(), by=coordinator)
     db.session.commit()
     return term
