@@ -1,17 +1,37 @@
-"""`flask --app matcher ...` commands."""
+"""`flask --app matcher ...` commands: an edge like the views, one use case per command."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
-from matcher import engine
-from matcher.extensions import db
+from matcher import engine, mail
 from matcher.models import Term
-from matcher.services import ServiceError, accounts, demo, rounds
+from matcher.services import ServiceError, accounts, demo, publishing, rounds, terms
+from matcher.web.util import use_case
+
+
+@contextmanager
+def command_use_case() -> Iterator[None]:
+    """`use_case`, with a refusal shown as the command's error (and nothing written)."""
+    try:
+        with use_case():
+            yield
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    except engine.EngineError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _term(name: str) -> Term:
+    term = terms.find_term(name)
+    if term is None:
+        raise click.ClickException(f"No term is called {name!r}.")
+    return term
 
 
 @click.command("create-coordinator")
@@ -20,10 +40,8 @@ from matcher.services import ServiceError, accounts, demo, rounds
 @click.password_option(help="Asked for when not given.")
 def create_coordinator(email: str, display_name: str, password: str) -> None:
     """Create a coordinator account (asks for the password)."""
-    try:
+    with command_use_case():
         user = accounts.create_coordinator(email, password, display_name)
-    except ServiceError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"Coordinator {user.email} created.")
 
 
@@ -44,8 +62,9 @@ def _demo_logins(coordinator: str, volunteer: str | None = None) -> list[str]:
 def demo_data(seed: int) -> None:
     """Fill the database with an open term of 78 students and 78 volunteers."""
     try:
-        logins = demo.load_demo(dt.date.today(), seed=seed)
-    except ServiceError as error:
+        with use_case():
+            logins = demo.load_demo(dt.date.today(), seed=seed)
+    except ServiceError as error:  # loaded already: say how to sign in, and stop
         click.echo(error.message, err=True)
         click.echo("\n".join(_demo_logins(demo.COORDINATOR_EMAIL)))
         raise click.exceptions.Exit(1) from error
@@ -59,16 +78,10 @@ def demo_data(seed: int) -> None:
 @click.option("--min-overlap-hours", type=float, default=2.0, show_default=True)
 def run_round(term_name: str, objective: str, min_overlap_hours: float) -> None:
     """Run a matching round for TERM_NAME (or its id) and print the summary."""
-    term = db.session.scalar(select(Term).where(Term.name == term_name))
-    if term is None and term_name.isdigit():
-        term = db.session.get(Term, int(term_name))
-    if term is None:
-        raise click.ClickException(f"No term is called {term_name!r}.")
-    try:
+    term = _term(term_name)
+    with command_use_case():
         settings = engine.Settings(objective=objective, min_overlap_hours=min_overlap_hours)
         round_ = rounds.run_round(term, settings, by=None)
-    except (ServiceError, engine.EngineError) as error:
-        raise click.ClickException(getattr(error, "message", str(error))) from error
     view = rounds.view_round(round_)
     click.echo(
         f"Round {round_.number} of {term.name}: {round_.matched} pairs, "
@@ -82,6 +95,26 @@ def run_round(term_name: str, objective: str, min_overlap_hours: float) -> None:
         click.echo(f"  unmatched volunteer {row.name}: {row.reason}")
 
 
+@click.command("publish-round")
+@click.argument("term_name")
+@click.argument("number", type=int)
+@click.option("--by", "coordinator_email", required=True, help="The coordinator who publishes.")
+def publish_round(term_name: str, number: int, coordinator_email: str) -> None:
+    """Publish round NUMBER of TERM_NAME (or its id) and email each newly paired person."""
+    term = _term(term_name)
+    with command_use_case():
+        round_ = rounds.get_round(term, number)
+        if round_ is None:
+            raise click.ClickException(f"{term.name} has no round {number}.")
+        by = accounts.coordinator_by_email(coordinator_email)
+        outcome = publishing.publish_round(round_, by=by, today=dt.date.today())
+    delivery = mail.send_queued(outcome.notifications)
+    click.echo(
+        f"Round {number} of {term.name} is published: {outcome.pairs} pairs; "
+        f"{delivery.sent} emails sent, {delivery.failed} failed."
+    )
+
+
 def register(app: Flask) -> None:
-    for command in (create_coordinator, demo_data, run_round):
+    for command in (create_coordinator, demo_data, run_round, publish_round):
         app.cli.add_command(command)

@@ -205,4 +205,5 @@ def published(pool, coordinator):
     term, students, volunteers = pool
     round_ = rounds.run_round(term, settings(), by=coordinator)
     publishing.publish_round(round_, by=coordinator, today=today())
+    db.session.commit()
     return term, students, volunteers

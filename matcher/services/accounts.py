@@ -55,6 +55,18 @@ def coordinator_exists() -> bool:
     return db.session.scalar(query) or False
 
 
+def coordinator_by_email(email: str) -> User:
+    """The active coordinator with this email, for a command that acts in their name."""
+    user: User | None = db.session.scalar(
+        select(User).where(
+            func.lower(User.email) == email.strip().lower(), User.role == Role.COORDINATOR
+        )
+    )
+    if user is None or not user.active:
+        raise ServiceError(_("No active coordinator has the email %(email)s.", email=email))
+    return user
+
+
 def _new_user(
     *, email: str, password: str, role: Role, display_name: str, locale: str, timezone: str
 ) -> User:
@@ -92,7 +104,6 @@ def create_coordinator(
     db.session.add(user)
     db.session.flush()
     audit.record(user, "coordinator.created", subject=user)
-    db.session.commit()
     return user
 
 
@@ -104,12 +115,16 @@ def register(
     display_name: str,
     locale: str,
     timezone: str,
-    term: Term,
+    term_id: int | None,
     today: dt.date,
 ) -> User:
-    """Create a student or volunteer account and apply it to `term`."""
+    """Create a student or volunteer account enrolled in the term the form was shown for."""
     if role not in (Role.STUDENT, Role.VOLUNTEER):
         raise ServiceError(_("Choose whether you join as a student or as a volunteer."), "role")
+    # The form names its term: a stale form must not land in another one.
+    term = db.session.get(Term, term_id) if term_id is not None else None
+    if term is None:
+        raise ServiceError(_("This form is out of date. Reload the page and try again."))
     if not term.accepts_applications(today):
         raise ServiceError(
             _(
@@ -133,7 +148,6 @@ def register(
     db.session.add(user)
     db.session.flush()
     audit.record(user, "account.registered", subject=user, term_id=term.id)
-    db.session.commit()
     return user
 
 
@@ -143,7 +157,7 @@ def authenticate(email: str, password: str) -> User | None:
         email = normalise_email(email)
     except ServiceError:
         return None
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user: User | None = db.session.scalar(select(User).where(func.lower(User.email) == email))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -152,7 +166,13 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        db.session.commit()
+        db.session.flush()
+    return user
+
+
+def user_for_session(session_token: str) -> User | None:
+    """The person a session cookie names (Flask-Login's user loader)."""
+    user: User | None = db.session.scalar(select(User).where(User.session_token == session_token))
     return user
 
 
@@ -165,18 +185,15 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
     audit.record(user, "account.password_changed", subject=user)
-    db.session.commit()
 
 
 def sign_out_everywhere(user: User) -> None:
     """Rotate the session token so every session and remember-me cookie stops working."""
     user.session_token = new_session_token()
-    db.session.commit()
 
 
 def set_locale(user: User, locale: str) -> None:
     user.locale = locale
-    db.session.commit()
 
 
 def export_own_data(user: User) -> dict[str, object]:
@@ -205,7 +222,7 @@ def export_own_data(user: User) -> dict[str, object]:
 
 
 def delete_account(user: User, password: str) -> None:
-    """Delete a person and everything about them (profile, applications, pairs)."""
+    """Delete a person and everything about them (profile, enrollments, pairs)."""
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -217,7 +234,7 @@ def delete_account(user: User, password: str) -> None:
     audit.record(None, "account.deleted", role=user.role)
     _delete_pairs_of(user.id)
     db.session.delete(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def _delete_pairs_of(user_id: int) -> None:

@@ -1,4 +1,4 @@
-"""A coordinator's adjustments to a draft round: lock, forbid, swap, assign, alternatives."""
+"""A coordinator's adjustments to a draft round: lock, forbid, swap, pair by hand, alternatives."""
 
 from __future__ import annotations
 
@@ -41,11 +41,17 @@ def lock_pair(round_: MatchRound, student_id: int, *, by: User) -> None:
     if pair is None:
         raise ServiceError(_("This student has no pair in this round to lock."))
     pair.locked = True
-    set_constraint(round_.term_id, student_id, pair.volunteer_id, ConstraintKind.LOCK, by=by,
-                   reason=pair.override_reason)  # fmt: skip
-    audit.record(by, "pair.locked", term_id=round_.term_id, student=student_id,
-                 volunteer=pair.volunteer_id)  # fmt: skip
-    db.session.commit()
+    set_constraint(
+        round_.term_id,
+        student_id,
+        pair.volunteer_id,
+        ConstraintKind.LOCK,
+        by=by,
+        reason=pair.override_reason,
+    )
+    audit.record(
+        by, "pair.locked", term_id=round_.term_id, student=student_id, volunteer=pair.volunteer_id
+    )
 
 
 def remove_constraint(round_: MatchRound, constraint_id: int, *, by: User) -> None:
@@ -57,9 +63,13 @@ def remove_constraint(round_: MatchRound, constraint_id: int, *, by: User) -> No
         if pair is not None and pair.volunteer_id == constraint.volunteer_id:
             pair.locked = False
     db.session.delete(constraint)
-    audit.record(by, f"pair.un{constraint.kind}", term_id=round_.term_id,
-                 student=constraint.student_id, volunteer=constraint.volunteer_id)  # fmt: skip
-    db.session.commit()
+    audit.record(
+        by,
+        f"pair.un{constraint.kind}",
+        term_id=round_.term_id,
+        student=constraint.student_id,
+        volunteer=constraint.volunteer_id,
+    )
 
 
 def forbid_pair(round_: MatchRound, student_id: int, volunteer_id: int, *, by: User) -> None:
@@ -73,9 +83,9 @@ def forbid_pair(round_: MatchRound, student_id: int, volunteer_id: int, *, by: U
         round_.pairs.remove(pair)
         refresh_figures(round_)
     set_constraint(round_.term_id, student_id, volunteer_id, ConstraintKind.FORBID, by=by)
-    audit.record(by, "pair.forbidden", term_id=round_.term_id, student=student_id,
-                 volunteer=volunteer_id)  # fmt: skip
-    db.session.commit()
+    audit.record(
+        by, "pair.forbidden", term_id=round_.term_id, student=student_id, volunteer=volunteer_id
+    )
 
 
 def _evaluate(
@@ -130,7 +140,7 @@ def _round_pair(
     }
 
 
-def assign(
+def pair_by_hand(
     round_: MatchRound, student_id: int, volunteer_id: int, *, by: User, reason: str = ""
 ) -> RoundPair:
     """Pair an unmatched student with a volunteer who has a free place, by hand."""
@@ -149,9 +159,14 @@ def assign(
     pair = RoundPair(**_round_pair(evaluation, PairOrigin.MANUAL, reason))
     round_.pairs.append(pair)
     refresh_figures(round_)
-    audit.record(by, "pair.assigned", term_id=round_.term_id, student=student_id,
-                 volunteer=volunteer_id, override=pair.override_reason)  # fmt: skip
-    db.session.commit()
+    audit.record(
+        by,
+        "pair.assigned",
+        term_id=round_.term_id,
+        student=student_id,
+        volunteer=volunteer_id,
+        override=pair.override_reason,
+    )
     return pair
 
 
@@ -164,9 +179,9 @@ def unpair(round_: MatchRound, student_id: int, *, by: User) -> None:
         raise ServiceError(_("This pair is locked. Unlock it first."))
     round_.pairs.remove(pair)
     refresh_figures(round_)
-    audit.record(by, "pair.unpaired", term_id=round_.term_id, student=student_id,
-                 volunteer=pair.volunteer_id)  # fmt: skip
-    db.session.commit()
+    audit.record(
+        by, "pair.unpaired", term_id=round_.term_id, student=student_id, volunteer=pair.volunteer_id
+    )
 
 
 def swap(round_: MatchRound, first: int, second: int, *, by: User, reason: str = "") -> None:
@@ -187,7 +202,6 @@ def swap(round_: MatchRound, first: int, second: int, *, by: User, reason: str =
             setattr(pair, key, value)
     refresh_figures(round_)
     audit.record(by, "pair.swapped", term_id=round_.term_id, students=[first, second])
-    db.session.commit()
 
 
 @dataclass

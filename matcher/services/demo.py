@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
 from matcher.engine.vocab import SLOTS_PER_WEEK
 from matcher.extensions import db
 from matcher.models import (
+    Base,
     Enrollment,
     EnrollmentStatus,
     Pair,
@@ -24,6 +27,9 @@ from matcher.models import (
 from matcher.sample import SampleStudent, SampleVolunteer, generate_people
 from matcher.services.accounts import hash_password
 from matcher.services.errors import ServiceError
+from matcher.services.profiles import column_names
+
+Profile = TypeVar("Profile", StudentProfile, VolunteerProfile)
 
 DEMO_PASSWORD = "demo-password-2027"
 COORDINATOR_EMAIL = "coordinator@example.org"
@@ -51,6 +57,32 @@ def load_demo(
     today: dt.date, *, students: int = 78, volunteers: int = 78, seed: int = 2024
 ) -> DemoLogins:
     """An open term of approved students and volunteers, and last term's continuing pairs."""
+    term, previous = _terms(today)
+    password_hash = hash_password(DEMO_PASSWORD)
+    coordinator = _coordinator(password_hash)
+    sample_students, sample_volunteers = generate_people(students, volunteers, seed)
+    users: dict[str, User] = {}
+    for index, s in enumerate(sample_students):
+        users[s.id] = _user(s, password_hash, term, approved=index % 26 != 25)
+    for index, v in enumerate(sample_volunteers):
+        users[v.id] = _user(v, password_hash, term, approved=index % 39 != 38)
+    db.session.add_all(users.values())
+    db.session.flush()
+    for s in sample_students:
+        if s.previous_partner_id:
+            db.session.add(_ended_pair(previous, users[s.id], users[s.previous_partner_id]))
+    db.session.flush()
+    return DemoLogins(
+        term,
+        coordinator.email,
+        users[sample_students[0].id].email,
+        users[sample_volunteers[0].id].email,
+        DEMO_PASSWORD,
+    )
+
+
+def _terms(today: dt.date) -> tuple[Term, Term]:
+    """The open term, starting in three weeks, and the closed one before it."""
     starts = today + dt.timedelta(days=21)
     name = f"{_season(starts)} {starts.year}"
     if db.session.scalar(select(Term).where(Term.name == name)) is not None:
@@ -73,39 +105,38 @@ def load_demo(
         status=TermStatus.CLOSED,
     )
     db.session.add_all([term, previous])
-    password_hash = hash_password(DEMO_PASSWORD)
-    coordinator = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
-    if coordinator is None:
-        coordinator = User(email=COORDINATOR_EMAIL, password_hash=password_hash,
-                           role=Role.COORDINATOR, display_name="Demo Coordinator",
-                           timezone="Asia/Seoul")  # fmt: skip
-        db.session.add(coordinator)
-    sample_students, sample_volunteers = generate_people(students, volunteers, seed)
-    users: dict[str, User] = {}
-    for index, s in enumerate(sample_students):
-        users[s.id] = _student(s, password_hash, term, approved=index % 26 != 25)
-    for index, v in enumerate(sample_volunteers):
-        users[v.id] = _volunteer(v, password_hash, term, approved=index % 39 != 38)
-    db.session.add_all(users.values())
     db.session.flush()
-    for s in sample_students:
-        if s.previous_partner_id:
-            db.session.add(
-                Pair(
-                    term_id=previous.id,
-                    student_id=users[s.id].id,
-                    volunteer_id=users[s.previous_partner_id].id,
-                    status=PairStatus.ENDED,
-                    score=70.0,
-                    overlap_hours=3.0,
-                    started_on=previous.starts_on,
-                    ended_on=previous.ends_on,
-                    end_reason="Term ended",
-                )  # fmt: skip
-            )
-    db.session.commit()
-    return DemoLogins(term, coordinator.email, users[sample_students[0].id].email,
-                      users[sample_volunteers[0].id].email, DEMO_PASSWORD)  # fmt: skip
+    return term, previous
+
+
+def _coordinator(password_hash: str) -> User:
+    """The first coordinator, or a demo one when there is none yet."""
+    coordinator: User | None = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
+    if coordinator is None:
+        coordinator = User(
+            email=COORDINATOR_EMAIL,
+            password_hash=password_hash,
+            role=Role.COORDINATOR,
+            display_name="Demo Coordinator",
+            timezone="Asia/Seoul",
+        )
+        db.session.add(coordinator)
+    return coordinator
+
+
+def _ended_pair(term: Term, student: User, volunteer: User) -> Pair:
+    """Last term's pair of two people, so that they can continue together."""
+    return Pair(
+        term_id=term.id,
+        student_id=student.id,
+        volunteer_id=volunteer.id,
+        status=PairStatus.ENDED,
+        score=70.0,
+        overlap_hours=3.0,
+        started_on=term.starts_on,
+        ended_on=term.ends_on,
+        end_reason="Term ended",
+    )
 
 
 def _enrollment(term: Term, approved: bool, continues: bool) -> Enrollment:
@@ -113,31 +144,36 @@ def _enrollment(term: Term, approved: bool, continues: bool) -> Enrollment:
     return Enrollment(term=term, status=status, continue_partner=continues)
 
 
-def _student(s: SampleStudent, password_hash: str, term: Term, approved: bool) -> User:
-    user = User(email=s.email, password_hash=password_hash, role=Role.STUDENT,
-                display_name=s.display_name, locale=s.locale, timezone=s.timezone)  # fmt: skip
-    user.student_profile = StudentProfile(
-        english_level=s.english_level, goals=list(s.goals), interests=list(s.interests),
-        interests_other=s.interests_other, gender=s.gender or None,
-        volunteer_gender=s.volunteer_gender or None,
-        volunteer_gender_required=s.volunteer_gender_required,
-        format=s.format, city=s.city, contact=_contact(s.contact, s.email),
-        availability=_week(s.availability),
-    )  # fmt: skip
-    user.enrollments.append(_enrollment(term, approved, s.continue_partner))
-    return user
+def _taken(model: type[Base], answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers the model has a column for (never the sample's own id)."""
+    return {name: answers[name] for name in column_names(model) if name in answers and name != "id"}
 
 
-def _volunteer(v: SampleVolunteer, password_hash: str, term: Term, approved: bool) -> User:
-    user = User(email=v.email, password_hash=password_hash, role=Role.VOLUNTEER,
-                display_name=v.display_name, locale=v.locale, timezone=v.timezone)  # fmt: skip
-    user.volunteer_profile = VolunteerProfile(
-        experience=v.experience, korean_level=v.korean_level, goals=list(v.goals),
-        interests=list(v.interests), interests_other=v.interests_other,
-        gender=v.gender or None, capacity=v.capacity, format=v.format, city=v.city,
-        contact=_contact(v.contact, v.email), availability=_week(v.availability),
-    )  # fmt: skip
-    user.enrollments.append(_enrollment(term, approved, v.continue_partner))
+def _profile(model: type[Profile], sample: SampleStudent | SampleVolunteer) -> Profile:
+    """The sample person's answers in the profile's columns."""
+    values = _taken(model, dataclasses.asdict(sample))
+    values.update(
+        availability=_week(sample.availability),
+        goals=list(sample.goals),
+        interests=list(sample.interests),
+        contact=_contact(sample.contact, sample.email),
+    )
+    for name in ("gender", "volunteer_gender"):  # the sample's "" is a question not answered
+        if name in values:
+            values[name] = values[name] or None
+    return model(**values)
+
+
+def _user(
+    sample: SampleStudent | SampleVolunteer, password_hash: str, term: Term, approved: bool
+) -> User:
+    role = Role.STUDENT if isinstance(sample, SampleStudent) else Role.VOLUNTEER
+    user = User(**_taken(User, dataclasses.asdict(sample)), password_hash=password_hash, role=role)
+    if role == Role.STUDENT:
+        user.student_profile = _profile(StudentProfile, sample)
+    else:
+        user.volunteer_profile = _profile(VolunteerProfile, sample)
+    user.enrollments.append(_enrollment(term, approved, sample.continue_partner))
     return user
 
 

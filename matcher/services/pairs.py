@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from matcher import engine
@@ -26,13 +26,13 @@ from matcher.models import (
 from matcher.models.base import utcnow
 from matcher.services import audit
 from matcher.services.errors import ServiceError
+from matcher.services.profiles import engine_person
 from matcher.services.rounds import set_constraint
-from matcher.services.snapshot import engine_student, engine_volunteer
 
 
 @dataclass(frozen=True)
-class CommonTimes:
-    """The pair's common weekly times in one zone, from `since` until the next change."""
+class CommonPeriod:
+    """The pair's common weekly times in one zone, from `since` until the clocks change."""
 
     since: dt.date
     intervals: tuple[engine.Interval, ...]
@@ -42,86 +42,113 @@ class CommonTimes:
         return sum(i.minutes for i in self.intervals) / 60
 
 
-@dataclass
-class PartnerView:
-    """One of my pairs, with exactly what I may see of my partner."""
+@dataclass(frozen=True)
+class PartnerCard:
+    """What a person may see of one partner once the pairs are published, and nothing else.
 
-    pair: Pair
-    term: Term
-    partner: User
-    common_in_my_zone: list[CommonTimes]
-    common_in_partner_zone: list[CommonTimes]
-    shared_interests: list[str]
-    open_request: RematchRequest | None
+    The page is rendered from this alone, so no template can reach a legal name, a
+    coordinator's note or an email address by accident.
+    """
+
+    pair_id: int
+    term_name: str
+    role: str  # the partner's: student or volunteer
+    display_name: str
+    timezone: str  # the partner's
+    english_level: str | None  # a student partner's level and goals
+    goals: tuple[str, ...]
+    experience: str | None  # a volunteer partner's experience and Korean
+    korean_level: str | None
+    shared_interests: tuple[str, ...]
+    format: str | None
+    city: str
+    contact: str  # the route the partner chose to share
+    my_timezone: str
+    common_in_my_zone: tuple[CommonPeriod, ...]
+    common_in_partner_zone: tuple[CommonPeriod, ...]
+    requested_on: dt.date | None  # when I asked the coordinators for a new partner, if open
 
     @property
     def hours(self) -> float:
         return min((c.hours for c in self.common_in_my_zone), default=0.0)
 
 
-def common_times(
+def common_periods(
     student: engine.Student, volunteer: engine.Volunteer, term: Term, zone: str, today: dt.date
-) -> list[CommonTimes]:
+) -> tuple[CommonPeriod, ...]:
     """Week by week from now to the term's end, the common times as the clock in `zone`
-    shows them; a daylight-saving change starts a new entry with its date."""
+    shows them; a daylight-saving change starts a new period with its date."""
     first = max(today, term.starts_on)
     monday = first - dt.timedelta(days=first.weekday())
-    found: list[CommonTimes] = []
+    found: list[CommonPeriod] = []
     while monday <= term.ends_on:
         intervals = engine.common_availability(
             student, volunteer, monday, monday + dt.timedelta(days=6), zone
         )
         if not found or found[-1].intervals != intervals:
-            found.append(CommonTimes(max(monday, first), intervals))
+            found.append(CommonPeriod(max(monday, first), intervals))
         monday += dt.timedelta(days=7)
-    return found
+    return tuple(found)
 
 
-def _pairs_query(user: User):
+def _own_pairs(user: User, *where: ColumnElement[bool]) -> list[Pair]:
     """Every query for pairs a person may see goes through here: their own, published."""
     column = Pair.student_id if user.role == Role.STUDENT else Pair.volunteer_id
-    return (
+    query = (
         select(Pair)
         .join(Term, Term.id == Pair.term_id)
-        .where(column == user.id, Pair.status == PairStatus.ACTIVE)
+        .where(column == user.id, Pair.status == PairStatus.ACTIVE, *where)
         .where(Term.published_round_id.is_not(None))
         .options(
             selectinload(Pair.student).selectinload(User.student_profile),
             selectinload(Pair.volunteer).selectinload(User.volunteer_profile),
         )
+        .order_by(Pair.id)
     )
+    return list(db.session.scalars(query))
 
 
-def my_pairs(user: User, today: dt.date) -> list[PartnerView]:
+def partner_cards(user: User, today: dt.date) -> list[PartnerCard]:
     """The person's active published pairs; nothing before publication, nobody else's."""
     if user.role not in (Role.STUDENT, Role.VOLUNTEER):
         return []
-    views = []
-    for pair in db.session.scalars(_pairs_query(user).order_by(Pair.id)):
-        term = db.session.get(Term, pair.term_id)
-        assert term is not None
-        student = engine_student(pair.student)
-        volunteer = engine_volunteer(pair.volunteer)
-        partner = pair.volunteer if user.role == Role.STUDENT else pair.student
-        common = functools.partial(common_times, student, volunteer, term, today=today)
+    return [_card(user, pair, today) for pair in _own_pairs(user)]
 
-        views.append(
-            PartnerView(
-                pair=pair,
-                term=term,
-                partner=partner,
-                common_in_my_zone=common(user.timezone),
-                common_in_partner_zone=common(partner.timezone),
-                shared_interests=sorted(student.interests & volunteer.interests),
-                open_request=_open_request(pair, user),
-            )
-        )
-    return views
+
+def _card(user: User, pair: Pair, today: dt.date) -> PartnerCard:
+    term = db.session.get(Term, pair.term_id)
+    s_profile, v_profile = pair.student.student_profile, pair.volunteer.volunteer_profile
+    assert term is not None and s_profile is not None and v_profile is not None
+    student = engine_person(engine.Student, pair.student)
+    volunteer = engine_person(engine.Volunteer, pair.volunteer)
+    to_student = user.role == Role.VOLUNTEER  # the card shows the student
+    partner, profile = (pair.student, s_profile) if to_student else (pair.volunteer, v_profile)
+    common = functools.partial(common_periods, student, volunteer, term, today=today)
+    request = _open_request(pair, user)
+    return PartnerCard(
+        pair_id=pair.id,
+        term_name=term.name,
+        role=partner.role,
+        display_name=partner.display_name,
+        timezone=partner.timezone,
+        english_level=s_profile.english_level if to_student else None,
+        goals=tuple(s_profile.goals) if to_student else (),
+        experience=None if to_student else v_profile.experience,
+        korean_level=None if to_student else v_profile.korean_level,
+        shared_interests=tuple(sorted(student.interests & volunteer.interests)),
+        format=profile.format,
+        city=profile.city,
+        contact=profile.contact,
+        my_timezone=user.timezone,
+        common_in_my_zone=common(user.timezone),
+        common_in_partner_zone=common(partner.timezone),
+        requested_on=request.created_at.date() if request is not None else None,
+    )
 
 
 def own_pair(user: User, pair_id: int) -> Pair | None:
     """The pair if it is one of the person's own active published pairs, else None."""
-    return db.session.scalar(_pairs_query(user).where(Pair.id == pair_id))
+    return next(iter(_own_pairs(user, Pair.id == pair_id)), None)
 
 
 def _open_request(pair: Pair, user: User) -> RematchRequest | None:
@@ -147,7 +174,6 @@ def request_rematch(user: User, pair: Pair, reason: str) -> RematchRequest:
     db.session.add(request)
     db.session.flush()
     audit.record(user, "rematch.requested", subject=user, term_id=pair.term_id)
-    db.session.commit()
     return request
 
 
@@ -161,6 +187,18 @@ def open_requests(term: Term) -> list[RematchRequest]:
             .order_by(RematchRequest.created_at)
         )
     )
+
+
+def term_pair(term: Term, pair_id: int) -> Pair | None:
+    """The pair if it belongs to `term`, else None."""
+    pair = db.session.get(Pair, pair_id)
+    return pair if pair is not None and pair.term_id == term.id else None
+
+
+def term_request(term: Term, request_id: int) -> RematchRequest | None:
+    """The re-match request if it concerns a pair of `term`, else None."""
+    request = db.session.get(RematchRequest, request_id)
+    return request if request is not None and request.pair.term_id == term.id else None
 
 
 def term_pairs(term: Term, status: str = PairStatus.ACTIVE) -> list[Pair]:
@@ -192,16 +230,24 @@ def end_pair(pair: Pair, reason: str, *, by: User, today: dt.date) -> None:
     ):
         request.resolved_at, request.resolved_by_id = utcnow(), by.id
     audit.record(by, "pair.ended", term_id=pair.term_id, pair=pair.id, reason=pair.end_reason)
-    db.session.commit()
 
 
 def dismiss_request(request: RematchRequest, *, by: User) -> None:
     request.resolved_at, request.resolved_by_id = utcnow(), by.id
     audit.record(by, "rematch.dismissed", term_id=request.pair.term_id, request=request.id)
-    db.session.commit()
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_COLUMNS = (
+    "student",
+    "student_email",
+    "volunteer",
+    "volunteer_email",
+    "volunteer_timezone",
+    "score",
+    "overlap_hours",
+    "started_on",
+)
 
 
 def _cell(value: object) -> str:
@@ -215,12 +261,7 @@ def export_csv(term: Term, *, by: User) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "student", "student_email", "volunteer", "volunteer_email", "volunteer_timezone",
-            "score", "overlap_hours", "started_on",
-        ]
-    )  # fmt: skip
+    writer.writerow(_CSV_COLUMNS)
     for pair in term_pairs(term):
         writer.writerow(
             _cell(v)
@@ -236,5 +277,4 @@ def export_csv(term: Term, *, by: User) -> str:
             )
         )
     audit.record(by, "pairs.exported", term_id=term.id)
-    db.session.commit()
     return out.getvalue()

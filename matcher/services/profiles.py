@@ -1,31 +1,34 @@
-"""Profiles: what students and volunteers tell us, and how complete it is."""
+"""Profiles: what students and volunteers tell us, how complete it is, how the engine sees it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, select
 
+from matcher import engine
 from matcher.engine.vocab import SLOTS_PER_WEEK
 from matcher.extensions import db
-from matcher.models import Role, StudentProfile, User, VolunteerProfile
+from matcher.models import (
+    Base,
+    Enrollment,
+    Role,
+    StudentProfile,
+    Term,
+    User,
+    VolunteerProfile,
+)
 from matcher.services import audit
 from matcher.services.errors import ServiceError
 from matcher.services.timezones import check_timezone
 
 # Matching needs at least the default minimum overlap (2 hours) to have any chance.
 MIN_SLOTS = 4
-
-STUDENT_FIELDS = (
-    "legal_name", "english_level", "goals", "interests", "interests_other", "gender",
-    "volunteer_gender", "volunteer_gender_required", "format", "city", "contact", "availability",
-)  # fmt: skip
-VOLUNTEER_FIELDS = (
-    "experience", "korean_level", "goals", "interests", "interests_other", "gender",
-    "capacity", "format", "city", "contact", "availability",
-)  # fmt: skip
+# Columns of a profile that its owner does not set from the profile page.
+_NOT_THEIRS = frozenset({"id", "user_id", "updated_at", "notes"})  # notes: coordinators only
 
 _REQUIRED: dict[str, Any] = {
     "english_level": _l("English level"),
@@ -35,6 +38,39 @@ _REQUIRED: dict[str, Any] = {
     "format": _l("how you want to meet"),
     "contact": _l("contact to share"),
 }
+
+P = TypeVar("P", engine.Student, engine.Volunteer)
+
+
+def engine_id(user_id: int) -> str:
+    return str(user_id)
+
+
+def column_names(model: type[Base]) -> list[str]:
+    """The names of a model's columns, as its attributes are called."""
+    return [column.key for column in inspect(model).column_attrs]
+
+
+def engine_person(
+    cls: type[P], user: User, *, previous_partner: int | None = None, continue_partner: bool = False
+) -> P:
+    """The person with their profile's answers, as the engine takes them.
+
+    Every profile column goes to `engine.person_from`, which keeps the ones the engine
+    has a field for; what only coordinators or the partner see (legal name, notes,
+    contact) has no field there and stays out.
+    """
+    profile = user.profile
+    assert profile is not None
+    answers = {name: getattr(profile, name) for name in column_names(type(profile))}
+    answers.update(
+        id=engine_id(user.id),
+        timezone=user.timezone,
+        display_name=user.display_name,
+        previous_partner_id=engine_id(previous_partner) if previous_partner else "",
+        continue_partner=continue_partner,
+    )
+    return engine.person_from(cls, answers)
 
 
 @dataclass(frozen=True)
@@ -63,11 +99,20 @@ def completeness(user: User) -> Completeness:
     return Completeness(missing, round(100 * (total - len(missing)) / total))
 
 
-def update_profile(user: User, data: dict[str, Any], *, timezone: str, display_name: str) -> None:
-    """Save a student's or volunteer's own profile (the form has checked each field)."""
+def current_enrollment(user: User) -> Enrollment | None:
+    """The person's enrollment in the newest term they applied to."""
+    return db.session.scalars(
+        select(Enrollment)
+        .join(Term, Term.id == Enrollment.term_id)
+        .where(Enrollment.user_id == user.id)
+        .order_by(Term.starts_on.desc(), Term.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _check(user: User, data: dict[str, Any], timezone: str, display_name: str) -> None:
     check_timezone(timezone)
-    display_name = display_name.strip()
-    if not display_name:
+    if not display_name.strip():
         raise ServiceError(_("Enter the name you want to be called."), "display_name")
     availability = data.get("availability", "")
     if len(availability) != SLOTS_PER_WEEK or set(availability) - {"0", "1"}:
@@ -76,33 +121,44 @@ def update_profile(user: User, data: dict[str, Any], *, timezone: str, display_n
         raise ServiceError(_("Tick at least 2 hours a week when you could meet."), "availability")
     if data.get("format") == "in_person" and not str(data.get("city", "")).strip():
         raise ServiceError(_("Tell us the city where you can meet in person."), "city")
+    if user.role not in (Role.STUDENT, Role.VOLUNTEER):
+        raise ServiceError(_("Coordinators have no matching profile."))
+    if data.get("volunteer_gender_required") and not data.get("volunteer_gender"):
+        raise ServiceError(
+            _("Choose the tutor gender you need, or untick “this is required”."),
+            "volunteer_gender",
+        )
+
+
+def update_profile(
+    user: User,
+    data: dict[str, Any],
+    *,
+    timezone: str,
+    display_name: str,
+    continue_partner: bool,
+) -> None:
+    """Save a student's or volunteer's own profile and whether they continue with their
+    partner in the term they applied to last (the form has checked each field)."""
+    _check(user, data, timezone, display_name)
     profile: StudentProfile | VolunteerProfile
-    names: tuple[str, ...]
     if user.role == Role.STUDENT:
         profile = user.student_profile or StudentProfile(user=user)
-        names = STUDENT_FIELDS
-        if data.get("volunteer_gender_required") and not data.get("volunteer_gender"):
-            raise ServiceError(
-                _("Choose the tutor gender you need, or untick “this is required”."),
-                "volunteer_gender",
-            )
-    elif user.role == Role.VOLUNTEER:
-        profile = user.volunteer_profile or VolunteerProfile(user=user)
-        names = VOLUNTEER_FIELDS
     else:
-        raise ServiceError(_("Coordinators have no matching profile."))
-    for name in names:
-        if name in data:
+        profile = user.volunteer_profile or VolunteerProfile(user=user)
+    for name in column_names(type(profile)):
+        if name in data and name not in _NOT_THEIRS:
             value = data[name]
             setattr(profile, name, value.strip() if isinstance(value, str) else value)
     user.timezone = timezone
-    user.display_name = display_name
+    user.display_name = display_name.strip()
+    enrollment = current_enrollment(user)
+    if enrollment is not None:
+        enrollment.continue_partner = continue_partner
     audit.record(user, "profile.updated", subject=user)
-    db.session.commit()
 
 
-def view_profile_as_coordinator(coordinator: User, person: User, term_id: int | None) -> None:
-    """Coordinator access to a student's profile is audit-logged."""
+def record_profile_view(coordinator: User, person: User, term_id: int | None) -> None:
+    """Audit a coordinator opening someone's profile (recorded for students' profiles)."""
     if person.role == Role.STUDENT:
         audit.record(coordinator, "student_profile.viewed", subject=person, term_id=term_id)
-        db.session.commit()

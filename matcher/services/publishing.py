@@ -1,23 +1,26 @@
-"""Publishing a round: all its pairs or none, once, and one email to each paired person."""
+"""Publishing a round: all its pairs or none, once, and a "your partner is ready" email to
+each newly paired person, queued in the same transaction.
+
+The emails are only recorded here (a `Notification` row each, unsent): the edge that ran
+the use case sends them once it has committed (see `matcher.mail`), so that nothing is
+sent for a publish that was rolled back, and nothing is lost when the mail server is down.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import smtplib
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask import render_template, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_mailman import EmailMessage
 from sqlalchemy import CursorResult, Update, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from matcher.engine import PairOrigin
-from matcher.extensions import db, mail
+from matcher.extensions import db
 from matcher.models import (
     MatchRound,
     Notification,
@@ -36,23 +39,25 @@ from matcher.services.snapshot import engine_id, thaw
 
 
 @dataclass(frozen=True)
-class Delivery:
-    sent: int
-    failed: int
+class Published:
+    pairs: int
+    notifications: list[int]  # ids of the queued emails, to send once committed
 
 
 @dataclass(frozen=True)
-class Published:
-    pairs: int
-    delivery: Delivery
+class PartnerEmail:
+    """One queued "your partner is ready" email: to whom, for which term."""
+
+    notification_id: int
+    user: User
+    term: Term
 
 
 def publish_round(round_: MatchRound, *, by: User, today: dt.date) -> Published:
-    """Publish the round's pairs atomically, then tell each paired person by email.
+    """Publish the round's pairs atomically and queue an email to each newly paired person.
 
     Safe when two coordinators publish at once: the term's published round is set with a
     conditional UPDATE, so exactly one transaction wins and the other changes nothing.
-    Mail that cannot be sent is recorded and can be re-sent; it does not undo the publish.
     """
     term = db.session.get(Term, round_.term_id)
     assert term is not None
@@ -72,11 +77,9 @@ def publish_round(round_: MatchRound, *, by: User, today: dt.date) -> Published:
         raise ServiceError(_("This round has no pairs to publish."))
     try:
         new_pairs = _publish(term, round_, by=by, today=today)
-    except ServiceError:
-        db.session.rollback()
-        raise
+        people = {p.student_id for p in new_pairs} | {p.volunteer_id for p in new_pairs}
+        queued = queue_partner_emails(term, people)
     except SQLAlchemyError as error:
-        db.session.rollback()
         raise ServiceError(
             _(
                 "Publishing failed and nothing was published. Reload the page and try again. "
@@ -84,8 +87,7 @@ def publish_round(round_: MatchRound, *, by: User, today: dt.date) -> Published:
                 why=type(error).__name__,
             )
         ) from error
-    people = {p.student_id for p in new_pairs} | {p.volunteer_id for p in new_pairs}
-    return Published(len(new_pairs), send_partner_emails(term, people))
+    return Published(len(new_pairs), queued)
 
 
 def _publish(term: Term, round_: MatchRound, *, by: User, today: dt.date) -> list[Pair]:
@@ -137,9 +139,7 @@ def _publish(term: Term, round_: MatchRound, *, by: User, today: dt.date) -> lis
         db.session.add(pair)
         new_pairs.append(pair)
     db.session.flush()  # a student with an active pair already fails here, before commit
-    audit.record(by, "round.published", term_id=term.id, round=round_.number,
-                 pairs=len(new_pairs))  # fmt: skip
-    db.session.commit()
+    audit.record(by, "round.published", term_id=term.id, round=round_.number, pairs=len(new_pairs))
     return new_pairs
 
 
@@ -149,46 +149,50 @@ def _rowcount(statement: Update) -> int:
     return int(cast(CursorResult[Any], result).rowcount)
 
 
-def send_partner_emails(term: Term, user_ids: set[int]) -> Delivery:
-    """Send "your partner is ready" to each person once; record what failed."""
-    sent = failed = 0
-    users = db.session.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.id))
-    connection = mail.get_connection(fail_silently=False)
-    for user in users:
-        note = db.session.scalar(
+def queue_partner_emails(term: Term, user_ids: Collection[int]) -> list[int]:
+    """Record one unsent "your partner is ready" email per person (again for someone who
+    had one this term and now has a new partner); the ids of the queued emails."""
+    found = {
+        n.user_id: n
+        for n in db.session.scalars(
             select(Notification).where(
-                Notification.term_id == term.id, Notification.user_id == user.id
+                Notification.term_id == term.id, Notification.user_id.in_(user_ids)
             )
-        ) or Notification(term_id=term.id, user_id=user.id, attempts=0)
-        db.session.add(note)
-        note.attempts += 1
-        try:
-            _message(user, term, connection).send()
-        except (OSError, smtplib.SMTPException) as error:
-            note.last_error = f"{type(error).__name__}: {error}"[:500]
-            note.sent_at = None
-            failed += 1
-        else:
-            note.sent_at, note.last_error = utcnow(), ""
-            sent += 1
-        db.session.commit()
-    with contextlib.suppress(OSError, smtplib.SMTPException):
-        connection.close()
-    return Delivery(sent, failed)
-
-
-def _message(user: User, term: Term, connection: object) -> EmailMessage:
-    # Only that a partner is ready and where to look: no names, no details, nothing that
-    # says who the students are.
-    with force_locale(user.locale):
-        subject = _("Your partner for %(term)s is ready", term=term.name)
-        body = render_template(
-            "email/partner_ready.txt",
-            user=user,
-            term=term,
-            link=url_for("pairs.mine", _external=True),
         )
-    return EmailMessage(subject=subject, body=body, to=[user.email], connection=connection)
+    }
+    queued = []
+    for user_id in sorted(user_ids):
+        note = found.get(user_id) or Notification(term_id=term.id, user_id=user_id, attempts=0)
+        note.sent_at, note.last_error = None, ""
+        db.session.add(note)
+        queued.append(note)
+    db.session.flush()
+    return [n.id for n in queued]
+
+
+def queued_emails(notification_ids: Collection[int]) -> list[PartnerEmail]:
+    """The emails among these that still wait to be sent, with whom and which term."""
+    notes = db.session.scalars(
+        select(Notification)
+        .where(Notification.id.in_(notification_ids), Notification.sent_at.is_(None))
+        .options(selectinload(Notification.user))
+        .order_by(Notification.user_id)
+    ).all()
+    terms = {
+        t.id: t
+        for t in db.session.scalars(select(Term).where(Term.id.in_({n.term_id for n in notes})))
+    }
+    return [PartnerEmail(n.id, n.user, terms[n.term_id]) for n in notes]
+
+
+def record_attempt(notification_id: int, error: str = "") -> None:
+    """One try at sending the email: sent when `error` is empty, else why not."""
+    note = db.session.get(Notification, notification_id)
+    if note is None:  # the person deleted their account in the meantime
+        return
+    note.attempts += 1
+    note.sent_at = None if error else utcnow()
+    note.last_error = error[:500]
 
 
 def unsent(term: Term) -> list[Notification]:
@@ -201,9 +205,10 @@ def unsent(term: Term) -> list[Notification]:
     )
 
 
-def resend_failed(term: Term, *, by: User) -> Delivery:
-    people = {n.user_id for n in unsent(term)}
-    if not people:
+def resend_failed(term: Term, *, by: User) -> list[int]:
+    """Queue again every email of the term that has not gone out; the ids to send."""
+    notes = unsent(term)
+    if not notes:
         raise ServiceError(_("Every email of this term has been sent."))
-    audit.record(by, "emails.resent", term_id=term.id, people=len(people))
-    return send_partner_emails(term, people)
+    audit.record(by, "emails.resent", term_id=term.id, people=len(notes))
+    return [n.id for n in notes]

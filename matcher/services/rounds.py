@@ -140,6 +140,37 @@ def _engine_inputs(term: Term, people: TermPeople) -> dict[str, Any]:
 
 def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> MatchRound:
     """Solve the term's matching into a new draft round (a re-match once pairs are published)."""
+    people = _people_to_match(term)
+    inputs = _engine_inputs(term, people)
+    kind = RoundKind.FULL if term.published_round_id is None else RoundKind.REMATCH
+    if kind == RoundKind.REMATCH:
+        inputs = _rematch_scope(term, people, inputs)
+    result = _solve(term, people, settings, inputs)
+    round_ = MatchRound(
+        term_id=term.id,
+        number=_next_number(term),
+        kind=kind,
+        settings=settings.to_dict(),
+        snapshot=freeze(people),
+        result={
+            "unmatched_students": [u.to_dict() for u in result.unmatched_students],
+            "unmatched_volunteers": [u.to_dict() for u in result.unmatched_volunteers],
+            "stats": result.stats,
+        },
+        seconds=float(result.stats.get("seconds", {}).get("total", 0.0)),
+        created_by_id=by.id if by else None,
+    )
+    # In a full round the only kept pairs are the coordinator's locks that break a rule.
+    overrides = set(inputs["kept"]) if kind == RoundKind.FULL else set()
+    round_.pairs.extend(_round_pair(p, overrides) for p in result.pairs)
+    refresh_figures(round_)
+    db.session.add(round_)
+    db.session.flush()
+    audit.record(by, "round.run", term_id=term.id, round=round_.number, matched=round_.matched)
+    return round_
+
+
+def _people_to_match(term: Term) -> TermPeople:
     people = term_people(term)
     if not people.students or not people.volunteers:
         raise ServiceError(
@@ -149,19 +180,21 @@ def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> Matc
                 term=term.name,
             )
         )
-    kwargs = _engine_inputs(term, people)
-    kind = RoundKind.FULL
-    if term.published_round_id is not None:
-        kind = RoundKind.REMATCH
-        kwargs = _rematch_scope(term, people, kwargs)
+    return people
+
+
+def _solve(
+    term: Term, people: TermPeople, settings: engine.Settings, inputs: dict[str, Any]
+) -> engine.MatchResult:
+    """The engine's result, or a ServiceError that names the people of a lock it refused."""
     try:
-        result = engine.match(
+        return engine.match(
             people.students,
             people.volunteers,
             settings,
             term_start=term.starts_on,
             term_end=term.ends_on,
-            **kwargs,
+            **inputs,
         )
     except engine.InvalidLock as error:
         raise ServiceError(
@@ -175,48 +208,27 @@ def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> Matc
         ) from error
     except engine.EngineError as error:
         raise ServiceError(_("The round could not run: %(why)s", why=str(error))) from error
-    number = (
-        db.session.scalar(select(func.max(MatchRound.number)).where(MatchRound.term_id == term.id))
-        or 0
-    ) + 1
-    stats = result.stats
-    round_ = MatchRound(
-        term_id=term.id,
-        number=number,
-        kind=kind,
-        settings=settings.to_dict(),
-        snapshot=freeze(people),
-        result={
-            "unmatched_students": [u.to_dict() for u in result.unmatched_students],
-            "unmatched_volunteers": [u.to_dict() for u in result.unmatched_volunteers],
-            "stats": stats,
-        },
-        seconds=float(stats.get("seconds", {}).get("total", 0.0)),
-        created_by_id=by.id if by else None,
+
+
+def _next_number(term: Term) -> int:
+    query = select(func.max(MatchRound.number)).where(MatchRound.term_id == term.id)
+    return (db.session.scalar(query) or 0) + 1
+
+
+def _round_pair(pair: engine.Pair, overrides: set[tuple[str, str]]) -> RoundPair:
+    """The engine's pair as the round stores it; a lock kept over a rule says so."""
+    return RoundPair(
+        student_id=int(pair.student_id),
+        volunteer_id=int(pair.volunteer_id),
+        score=pair.score,
+        overlap_hours=pair.overlap_hours,
+        breakdown=[c.to_dict() for c in pair.breakdown],
+        violations=[v.to_dict() for v in pair.violations],
+        locked=pair.locked,
+        origin=(
+            PairOrigin.LOCKED if (pair.student_id, pair.volunteer_id) in overrides else pair.origin
+        ),
     )
-    # In a full round the only kept pairs are the coordinator's locks that break a rule.
-    overrides = set(kwargs["kept"]) if kind == RoundKind.FULL else set()
-    for p in result.pairs:
-        round_.pairs.append(
-            RoundPair(
-                student_id=int(p.student_id),
-                volunteer_id=int(p.volunteer_id),
-                score=p.score,
-                overlap_hours=p.overlap_hours,
-                breakdown=[c.to_dict() for c in p.breakdown],
-                violations=[v.to_dict() for v in p.violations],
-                locked=p.locked,
-                origin=(
-                    PairOrigin.LOCKED if (p.student_id, p.volunteer_id) in overrides else p.origin
-                ),
-            )
-        )
-    refresh_figures(round_)
-    db.session.add(round_)
-    db.session.flush()
-    audit.record(by, "round.run", term_id=term.id, round=number, matched=round_.matched)
-    db.session.commit()
-    return round_
 
 
 def _rematch_scope(term: Term, people: TermPeople, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -10,14 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from matcher.engine import Student, Volunteer
+from matcher.engine import Student, Volunteer, person_from
 from matcher.extensions import db
 from matcher.models import Enrollment, EnrollmentStatus, Pair, Role, Term, User
-from matcher.services.profiles import completeness
+from matcher.services.profiles import completeness, engine_id, engine_person
 
-
-def engine_id(user_id: int) -> str:
-    return str(user_id)
+__all__ = ["TermPeople", "engine_id", "freeze", "term_people", "thaw"]
 
 
 @dataclass
@@ -52,54 +50,6 @@ def _previous_partners(term: Term, user_ids: list[int]) -> dict[int, int]:
     return partner
 
 
-def engine_student(
-    user: User, enrollment: Enrollment | None = None, previous: int | None = None
-) -> Student:
-    """A student with a complete profile, as the engine takes them."""
-    p = user.student_profile
-    assert p is not None
-    return Student(
-        id=engine_id(user.id),
-        availability=tuple(c == "1" for c in p.availability),
-        timezone=user.timezone,
-        display_name=user.display_name,
-        english_level=p.english_level or "",
-        goals=frozenset(p.goals),
-        interests=frozenset(p.interests),
-        gender=p.gender or "",
-        volunteer_gender=p.volunteer_gender or "",
-        volunteer_gender_required=p.volunteer_gender_required,
-        format=p.format or "",
-        city=p.city,
-        previous_partner_id=engine_id(previous) if previous else "",
-        continue_partner=bool(enrollment and enrollment.continue_partner),
-    )
-
-
-def engine_volunteer(
-    user: User, enrollment: Enrollment | None = None, previous: int | None = None
-) -> Volunteer:
-    """A volunteer with a complete profile, as the engine takes them."""
-    p = user.volunteer_profile
-    assert p is not None
-    return Volunteer(
-        id=engine_id(user.id),
-        availability=tuple(c == "1" for c in p.availability),
-        timezone=user.timezone,
-        display_name=user.display_name,
-        experience=p.experience or "",
-        korean_level=p.korean_level or "",
-        goals=frozenset(p.goals),
-        interests=frozenset(p.interests),
-        gender=p.gender or "",
-        capacity=p.capacity,
-        format=p.format or "",
-        city=p.city,
-        previous_partner_id=engine_id(previous) if previous else "",
-        continue_partner=bool(enrollment and enrollment.continue_partner),
-    )
-
-
 def term_people(term: Term) -> TermPeople:
     """Everyone approved for the term; incomplete profiles are left out with a reason."""
     enrollments = db.session.scalars(
@@ -128,10 +78,15 @@ def term_people(term: Term) -> TermPeople:
             )
             continue
         people.names[engine_id(user.id)] = user.display_name
+        partner, continues = previous.get(user.id), enrollment.continue_partner
         if user.role == Role.STUDENT:
-            people.students.append(engine_student(user, enrollment, previous.get(user.id)))
+            people.students.append(
+                engine_person(Student, user, previous_partner=partner, continue_partner=continues)
+            )
         elif user.role == Role.VOLUNTEER:
-            people.volunteers.append(engine_volunteer(user, enrollment, previous.get(user.id)))
+            people.volunteers.append(
+                engine_person(Volunteer, user, previous_partner=partner, continue_partner=continues)
+            )
     return people
 
 
@@ -143,14 +98,6 @@ def _to_json(person: Student | Volunteer) -> dict[str, Any]:
     return data
 
 
-def _from_json(cls: type, data: dict[str, Any]) -> Any:
-    values = dict(data)
-    values["availability"] = tuple(c == "1" for c in data["availability"])
-    values["goals"] = frozenset(data["goals"])
-    values["interests"] = frozenset(data["interests"])
-    return cls(**values)
-
-
 def freeze(people: TermPeople) -> dict[str, Any]:
     return {
         "students": [_to_json(s) for s in people.students],
@@ -160,7 +107,7 @@ def freeze(people: TermPeople) -> dict[str, Any]:
 
 
 def thaw(snapshot: dict[str, Any]) -> TermPeople:
-    students = [_from_json(Student, s) for s in snapshot["students"]]
-    volunteers = [_from_json(Volunteer, v) for v in snapshot["volunteers"]]
-    names = {p.id: p.display_name for p in [*students, *volunteers]}
+    students = [person_from(Student, s) for s in snapshot["students"]]
+    volunteers = [person_from(Volunteer, v) for v in snapshot["volunteers"]]
+    names = {p.id: p.display_name for p in students} | {v.id: v.display_name for v in volunteers}
     return TermPeople(students, volunteers, names, list(snapshot.get("excluded", [])))

@@ -1,4 +1,4 @@
-"""Terms: creating, editing, and deciding who takes part."""
+"""Terms: creating, editing, enrollments (a person applying to a term), and who takes part."""
 
 from __future__ import annotations
 
@@ -58,7 +58,6 @@ def create_term(data: TermData, *, by: User) -> Term:
     db.session.add(term)
     db.session.flush()
     audit.record(by, "term.created", term_id=term.id, name=term.name)
-    db.session.commit()
     return term
 
 
@@ -67,7 +66,18 @@ def update_term(term: Term, data: TermData, *, by: User) -> Term:
     for key, value in data.__dict__.items():
         setattr(term, key, value.strip() if key == "name" else value)
     audit.record(by, "term.updated", term_id=term.id, status=term.status)
-    db.session.commit()
+    return term
+
+
+def get_term(term_id: int) -> Term | None:
+    return db.session.get(Term, term_id)
+
+
+def find_term(name_or_id: str) -> Term | None:
+    """The term with this name, else with this id (for the command line)."""
+    term = db.session.scalar(select(Term).where(Term.name == name_or_id))
+    if term is None and name_or_id.isdigit():
+        term = get_term(int(name_or_id))
     return term
 
 
@@ -75,7 +85,7 @@ def list_terms() -> Sequence[Term]:
     return db.session.scalars(select(Term).order_by(Term.starts_on.desc(), Term.id.desc())).all()
 
 
-def term_open_for_applications(today: dt.date) -> Term | None:
+def term_open_for_enrollment(today: dt.date) -> Term | None:
     """The term people can apply to now (the soonest-closing if several are open)."""
     return db.session.scalars(
         select(Term)
@@ -88,7 +98,7 @@ def term_open_for_applications(today: dt.date) -> Term | None:
     ).first()
 
 
-def next_application_window(today: dt.date) -> Term | None:
+def next_enrollment_window(today: dt.date) -> Term | None:
     """The next term whose applications open later, to tell visitors when to come back."""
     return db.session.scalars(
         select(Term)
@@ -106,7 +116,17 @@ def enrollment_of(user: User, term: Term) -> Enrollment | None:
     )
 
 
-def apply_to_term(user: User, term: Term, *, today: dt.date) -> Enrollment:
+def term_enrollment(term: Term, enrollment_id: int) -> Enrollment | None:
+    """The enrollment if it belongs to `term`, else None."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    return enrollment if enrollment is not None and enrollment.term_id == term.id else None
+
+
+def enrollment_ids(term: Term) -> list[int]:
+    return list(db.session.scalars(select(Enrollment.id).where(Enrollment.term_id == term.id)))
+
+
+def enroll(user: User, term: Term, *, today: dt.date) -> Enrollment:
     """A returning student or volunteer applies to a new term."""
     if user.role not in (Role.STUDENT, Role.VOLUNTEER):
         raise ServiceError(_("Only students and volunteers apply to terms."))
@@ -119,23 +139,19 @@ def apply_to_term(user: User, term: Term, *, today: dt.date) -> Enrollment:
     db.session.add(enrollment)
     db.session.flush()
     audit.record(user, "enrollment.applied", subject=user, term_id=term.id)
-    db.session.commit()
     return enrollment
 
 
-def set_continue(enrollment: Enrollment, wants: bool) -> None:
-    enrollment.continue_partner = wants
-    db.session.commit()
-
-
 @dataclass(frozen=True)
-class Applicant:
+class EnrollmentRow:
+    """One person's enrollment in a term, for the coordinator's lists."""
+
     enrollment: Enrollment
     user: User
     completeness: Completeness
 
 
-def applicants(term: Term, role: Role, status: str | None = None) -> list[Applicant]:
+def enrollments(term: Term, role: Role, status: str | None = None) -> list[EnrollmentRow]:
     """The term's students or volunteers with how complete their profiles are."""
     query = (
         select(Enrollment)
@@ -151,7 +167,7 @@ def applicants(term: Term, role: Role, status: str | None = None) -> list[Applic
     if status:
         query = query.where(Enrollment.status == status)
     return [
-        Applicant(enrollment=e, user=e.user, completeness=completeness(e.user))
+        EnrollmentRow(enrollment=e, user=e.user, completeness=completeness(e.user))
         for e in db.session.scalars(query)
     ]
 
@@ -170,7 +186,7 @@ def status_counts(term: Term) -> dict[tuple[str, str], int]:
 def set_enrollment_status(
     term: Term, enrollment_ids: Sequence[int], status: str, *, by: User
 ) -> int:
-    """Approve, withdraw or reset several of the term's applications at once; how many changed."""
+    """Approve, withdraw or reset several of the term's enrollments at once; how many changed."""
     if status not in set(EnrollmentStatus):
         raise ServiceError(_("Choose approve, withdraw or back to applied."))
     ids = set(enrollment_ids)
@@ -191,5 +207,4 @@ def set_enrollment_status(
             enrollment.status = EnrollmentStatus(status)
             changed += 1
             audit.record(by, f"enrollment.{status}", subject=enrollment.user, term_id=term.id)
-    db.session.commit()
     return changed

@@ -14,23 +14,21 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from matcher.extensions import db
-from matcher.models import Role, Term, User
+from matcher.models import Role, User
 from matcher.services import ServiceError, accounts, terms
 from matcher.web import limits
 from matcher.web.access import role_required
 from matcher.web.forms import attach_error
 from matcher.web.forms.auth import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
-from matcher.web.util import safe_next, today
+from matcher.web.util import safe_next, today, use_case
 
 bp = Blueprint("auth", __name__)
 
 
 def load_user(session_token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == session_token))
+    return accounts.user_for_session(session_token)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -40,29 +38,26 @@ def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    open_term = terms.term_open_for_applications(today())
+    open_term = terms.term_open_for_enrollment(today())
     if request.method == "GET":
         if open_term is None:
             return render_template(
-                "auth/closed.html", next_term=terms.next_application_window(today())
+                "auth/closed.html", next_term=terms.next_enrollment_window(today())
             )
         form.term_id.data = str(open_term.id)
     elif form.validate_on_submit():
-        # The form names the term it was shown for: a stale form must not land elsewhere.
-        term = db.session.get(Term, int(form.term_id.data)) if form.term_id.data.isdigit() else None
         try:
-            if term is None:
-                raise ServiceError(_("This form is out of date. Reload the page and try again."))
-            user = accounts.register(
-                role=Role(form.role.data),
-                email=form.email.data,
-                password=form.password.data,
-                display_name=form.display_name.data,
-                locale=str(get_locale() or "en"),
-                timezone=form.timezone.data,
-                term=term,
-                today=today(),
-            )
+            with use_case():
+                user = accounts.register(
+                    role=Role(form.role.data),
+                    email=form.email.data,
+                    password=form.password.data,
+                    display_name=form.display_name.data,
+                    locale=str(get_locale() or "en"),
+                    timezone=form.timezone.data,
+                    term_id=int(form.term_id.data) if form.term_id.data.isdigit() else None,
+                    today=today(),
+                )
         except ServiceError as error:
             attach_error(form, error)
         else:
@@ -80,7 +75,8 @@ def login() -> str | Response:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        with use_case():
+            user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             form.form_errors.append(_("The email or the password is not right."))
         else:
@@ -92,7 +88,8 @@ def login() -> str | Response:
 @bp.post("/logout")
 @role_required()
 def logout() -> Response:
-    accounts.sign_out_everywhere(current_user)
+    with use_case():
+        accounts.sign_out_everywhere(current_user)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -120,7 +117,8 @@ def delete_account() -> str | Response:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            accounts.delete_account(current_user._get_current_object(), form.password.data)
+            with use_case():
+                accounts.delete_account(current_user._get_current_object(), form.password.data)
         except ServiceError as error:
             attach_error(form, error)
         else:
@@ -138,7 +136,10 @@ def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
+            with use_case():
+                accounts.change_password(
+                    current_user, form.current_password.data, form.password.data
+                )
         except ServiceError as error:
             attach_error(form, error)
         else:

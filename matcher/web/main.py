@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from matcher.models import Role
 from matcher.services import accounts, terms
 from matcher.web.forms.auth import LanguageForm
-from matcher.web.util import safe_next, today
+from matcher.web.util import safe_next, today, use_case
 
 bp = Blueprint("main", __name__)
 
@@ -24,8 +24,8 @@ def home() -> str | Response:
         return redirect("/profile")
     return render_template(
         "main/home.html",
-        open_term=terms.term_open_for_applications(today()),
-        next_term=terms.next_application_window(today()),
+        open_term=terms.term_open_for_enrollment(today()),
+        next_term=terms.next_enrollment_window(today()),
     )
 
 
@@ -35,7 +35,8 @@ def language() -> Response:
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
-            accounts.set_locale(current_user, form.locale.data)
+            with use_case():
+                accounts.set_locale(current_user, form.locale.data)
     return redirect(safe_next(form.next.data))
 
 

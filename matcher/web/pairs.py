@@ -1,43 +1,115 @@
-"""Students and volunteers: my partner, and a private request for a new one."""
+"""Published pairs: a person's own partner and private re-match request; a term's pairs,
+emails, endings and requests for coordinators."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Response as BaseResponse
 
+from matcher import mail
 from matcher.models import Role
-from matcher.services import ServiceError, pairs
-from matcher.web.access import guard_blueprint
-from matcher.web.forms.rounds import RematchRequestForm
-from matcher.web.util import today
+from matcher.services import ServiceError, pairs, publishing
+from matcher.web.access import role_required
+from matcher.web.forms.rounds import EndPairForm, PersonForm, RematchRequestForm, RoundSettingsForm
+from matcher.web.util import attempt, flash_form_errors, found_or_404, term_or_404, today, use_case
 
 bp = Blueprint("pairs", __name__)
-guard_blueprint(bp, Role.STUDENT, Role.VOLUNTEER)
+paired = role_required(Role.STUDENT, Role.VOLUNTEER)
+coordinators = role_required(Role.COORDINATOR)
 
 
 @bp.get("/my-pair")
+@paired
 def mine() -> str:
     return render_template(
-        "pairs/mine.html", views=pairs.my_pairs(current_user, today()), form=RematchRequestForm()
+        "pairs/mine.html",
+        cards=pairs.partner_cards(current_user, today()),
+        form=RematchRequestForm(),
     )
 
 
 @bp.post("/my-pair/<int:pair_id>/rematch")
-def request_rematch(pair_id: int) -> Response:
-    pair = pairs.own_pair(current_user, pair_id)
-    if pair is None:
-        abort(404)
+@paired
+def request_rematch(pair_id: int) -> BaseResponse:
+    pair = found_or_404(pairs.own_pair(current_user, pair_id))
     form = RematchRequestForm()
     if form.validate_on_submit():
+        attempt(
+            lambda: pairs.request_rematch(current_user, pair, form.reason.data or ""),
+            _("Your request was sent to the coordinators only. Your partner is not told."),
+        )
+    return redirect(url_for("pairs.mine"))
+
+
+@bp.get("/terms/<int:term_id>/pairs")
+@coordinators
+def published(term_id: int) -> str:
+    term = term_or_404(term_id)
+    return render_template(
+        "rounds/pairs.html",
+        term=term,
+        active=pairs.term_pairs(term),
+        ended=pairs.term_pairs(term, "ended"),
+        requests=pairs.open_requests(term),
+        unsent=publishing.unsent(term),
+        form=EndPairForm(),
+        settings_form=RoundSettingsForm(),
+    )
+
+
+@bp.post("/terms/<int:term_id>/emails/resend")
+@coordinators
+def resend(term_id: int) -> BaseResponse:
+    term = term_or_404(term_id)
+    if PersonForm().validate_on_submit():
         try:
-            pairs.request_rematch(current_user, pair, form.reason.data or "")
+            with use_case():
+                queued = publishing.resend_failed(term, by=current_user)
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(
-                _("Your request was sent to the coordinators only. Your partner is not told."),
-                "success",
+            delivery = mail.send_queued(queued)
+            message = _(
+                "%(sent)d sent, %(failed)d failed.", sent=delivery.sent, failed=delivery.failed
             )
-    return redirect(url_for("pairs.mine"))
+            flash(message, "error" if delivery.failed else "success")
+    return redirect(url_for("pairs.published", term_id=term_id))
+
+
+@bp.post("/terms/<int:term_id>/pairs/<int:pair_id>/end")
+@coordinators
+def end_pair(term_id: int, pair_id: int) -> BaseResponse:
+    pair = found_or_404(pairs.term_pair(term_or_404(term_id), pair_id))
+    form = EndPairForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: pairs.end_pair(pair, form.reason.data, by=current_user, today=today()),
+            _("The pair has ended. Run a re-match to find new partners for both."),
+        )
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("pairs.published", term_id=term_id))
+
+
+@bp.post("/terms/<int:term_id>/requests/<int:request_id>/dismiss")
+@coordinators
+def dismiss(term_id: int, request_id: int) -> BaseResponse:
+    found = found_or_404(pairs.term_request(term_or_404(term_id), request_id))
+    if PersonForm().validate_on_submit():
+        attempt(lambda: pairs.dismiss_request(found, by=current_user))
+    return redirect(url_for("pairs.published", term_id=term_id))
+
+
+@bp.get("/terms/<int:term_id>/pairs.csv")
+@coordinators
+def export(term_id: int) -> Response:
+    term = term_or_404(term_id)
+    with use_case():
+        text = pairs.export_csv(term, by=current_user)
+    return Response(
+        text,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="pairs-term-{term.id}.csv"'},
+    )

@@ -1,4 +1,4 @@
-"""A student's or volunteer's own profile and applications."""
+"""A student's or volunteer's own profile, and their enrollment in a new term."""
 
 from __future__ import annotations
 
@@ -13,22 +13,16 @@ from matcher.services import ServiceError, profiles, terms
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
 from matcher.web.forms.profile import StudentProfileForm, VolunteerProfileForm
-from matcher.web.util import term_or_404, today
+from matcher.web.util import term_or_404, today, use_case
 
 bp = Blueprint("profile", __name__)
 guard_blueprint(bp, Role.STUDENT, Role.VOLUNTEER)
 
 
-def _current_enrollment():
-    """The person's application to the newest term they applied to."""
-    enrollments = sorted(current_user.enrollments, key=lambda e: (e.term.starts_on, e.term.id))
-    return enrollments[-1] if enrollments else None
-
-
 @bp.route("/profile", methods=["GET", "POST"])
 def edit() -> str | Response:
     form_class = StudentProfileForm if current_user.role == Role.STUDENT else VolunteerProfileForm
-    enrollment = _current_enrollment()
+    enrollment = profiles.current_enrollment(current_user)
     form = form_class(
         obj=current_user.profile,
         display_name=current_user.display_name,
@@ -37,22 +31,22 @@ def edit() -> str | Response:
     )
     if form.validate_on_submit():
         try:
-            profiles.update_profile(
-                current_user,
-                form.profile_data(),
-                timezone=form.timezone.data,
-                display_name=form.display_name.data,
-            )
+            with use_case():
+                profiles.update_profile(
+                    current_user,
+                    form.profile_data(),
+                    timezone=form.timezone.data,
+                    display_name=form.display_name.data,
+                    continue_partner=bool(form.continue_partner.data),
+                )
         except ServiceError as error:
             attach_error(form, error)
         else:
-            if enrollment is not None:
-                terms.set_continue(enrollment, bool(form.continue_partner.data))
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("profile.edit"))
     elif form.is_submitted():
         flash(_("Some answers need fixing: see the messages in red below."), "error")
-    open_term = terms.term_open_for_applications(today())
+    open_term = terms.term_open_for_enrollment(today())
     return render_template(
         "profile/edit.html",
         form=form,
@@ -71,7 +65,8 @@ def apply(term_id: int) -> Response:
     form = FlaskForm()
     if form.validate_on_submit():
         try:
-            terms.apply_to_term(current_user, term, today=today())
+            with use_case():
+                terms.enroll(current_user, term, today=today())
         except ServiceError as error:
             flash(error.message, "error")
         else:

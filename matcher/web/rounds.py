@@ -1,51 +1,29 @@
-"""Coordinators: run, review, adjust, compare and publish matching rounds; manage pairs."""
+"""Coordinators: run, review, adjust, compare and publish matching rounds."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from matcher.extensions import db
-from matcher.models import MatchRound, Pair, RematchRequest, Role
-from matcher.services import ServiceError, adjust, pairs, publishing, rounds
+from matcher import mail
+from matcher.models import MatchRound, Role
+from matcher.services import ServiceError, adjust, publishing, rounds
 from matcher.web.access import guard_blueprint
-from matcher.web.forms.rounds import EndPairForm, PersonForm, RoundSettingsForm
-from matcher.web.util import term_or_404, today
+from matcher.web.forms.rounds import PersonForm, RoundSettingsForm
+from matcher.web.util import attempt, flash_form_errors, found_or_404, term_or_404, today, use_case
 
 bp = Blueprint("rounds", __name__, url_prefix="/terms/<int:term_id>")
 guard_blueprint(bp, Role.COORDINATOR)
 
 
 def _round(term_id: int, number: int) -> MatchRound:
-    round_ = rounds.get_round(term_or_404(term_id), number)
-    if round_ is None:
-        abort(404)
-    return round_
+    return found_or_404(rounds.get_round(term_or_404(term_id), number))
 
 
 def _back(round_: MatchRound) -> BaseResponse:
     return redirect(url_for("rounds.show", term_id=round_.term_id, number=round_.number))
-
-
-def _attempt(action, success: str | None = None) -> bool:
-    """Run a service call; flash its refusal (and roll back) or the success message."""
-    try:
-        action()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    if success:
-        flash(success, "success")
-    return True
-
-
-def _form_errors(form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            flash(str(message), "error")
 
 
 @bp.post("/rounds")
@@ -53,12 +31,12 @@ def run(term_id: int) -> BaseResponse:
     term = term_or_404(term_id)
     form = RoundSettingsForm()
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return redirect(url_for("terms.show", term_id=term.id))
     try:
-        round_ = rounds.run_round(term, form.settings(), by=current_user)
+        with use_case():
+            round_ = rounds.run_round(term, form.settings(), by=current_user)
     except ServiceError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("terms.show", term_id=term.id))
     flash(_("Round %(n)d is ready for review.", n=round_.number), "success")
@@ -91,7 +69,9 @@ def adjust_round(term_id: int, number: int, action: str) -> BaseResponse:
         "lock": lambda: adjust.lock_pair(round_, student, by=current_user),
         "unpair": lambda: adjust.unpair(round_, student, by=current_user),
         "forbid": lambda: adjust.forbid_pair(round_, student, volunteer, by=current_user),
-        "assign": lambda: adjust.assign(round_, student, volunteer, by=current_user, reason=reason),
+        "assign": lambda: adjust.pair_by_hand(
+            round_, student, volunteer, by=current_user, reason=reason
+        ),
         "swap": lambda: adjust.swap(
             round_, student, form.other_student_id.data, by=current_user, reason=reason
         ),
@@ -101,7 +81,7 @@ def adjust_round(term_id: int, number: int, action: str) -> BaseResponse:
     elif action == "swap" and form.other_student_id.data is None:
         flash(_("Choose the second student of the swap."), "error")
     else:
-        _attempt(calls[action], _("Saved."))
+        attempt(calls[action], _("Saved."))
     return _back(round_)
 
 
@@ -110,7 +90,7 @@ def remove_constraint(term_id: int, constraint_id: int) -> BaseResponse:
     round_ = _round(term_id, request.args.get("round", type=int) or 0)
     form = PersonForm()
     if form.validate_on_submit():
-        _attempt(lambda: adjust.remove_constraint(round_, constraint_id, by=current_user))
+        attempt(lambda: adjust.remove_constraint(round_, constraint_id, by=current_user))
     return _back(round_)
 
 
@@ -156,86 +136,21 @@ def publish(term_id: int, number: int) -> BaseResponse:
     if not PersonForm().validate_on_submit():
         abort(400)
     try:
-        outcome = publishing.publish_round(round_, by=current_user, today=today())
+        with use_case():
+            outcome = publishing.publish_round(round_, by=current_user, today=today())
     except ServiceError as error:
         flash(error.message, "error")
         return _back(round_)
+    delivery = mail.send_queued(outcome.notifications)
     flash(_("Round %(n)d is published: %(pairs)d pairs.", n=number, pairs=outcome.pairs), "success")
-    if outcome.delivery.failed:
+    if delivery.failed:
         flash(
             _(
                 "%(failed)d emails could not be sent (%(sent)d were). The pairs are published; "
                 "re-send the emails from the pairs page when the mail server is back.",
-                failed=outcome.delivery.failed,
-                sent=outcome.delivery.sent,
+                failed=delivery.failed,
+                sent=delivery.sent,
             ),
             "error",
         )
-    return redirect(url_for("rounds.published", term_id=term_id))
-
-
-@bp.get("/pairs")
-def published(term_id: int) -> str:
-    term = term_or_404(term_id)
-    return render_template(
-        "rounds/pairs.html",
-        term=term,
-        active=pairs.term_pairs(term),
-        ended=pairs.term_pairs(term, "ended"),
-        requests=pairs.open_requests(term),
-        unsent=publishing.unsent(term),
-        form=EndPairForm(),
-        settings_form=RoundSettingsForm(),
-    )
-
-
-@bp.post("/emails/resend")
-def resend(term_id: int) -> BaseResponse:
-    term = term_or_404(term_id)
-    if PersonForm().validate_on_submit():
-        try:
-            delivery = publishing.resend_failed(term, by=current_user)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            message = _("%(sent)d sent, %(failed)d failed.", sent=delivery.sent,
-                        failed=delivery.failed)  # fmt: skip
-            flash(message, "error" if delivery.failed else "success")
-    return redirect(url_for("rounds.published", term_id=term_id))
-
-
-@bp.post("/pairs/<int:pair_id>/end")
-def end_pair(term_id: int, pair_id: int) -> BaseResponse:
-    pair = db.session.get(Pair, pair_id)
-    if pair is None or pair.term_id != term_or_404(term_id).id:
-        abort(404)
-    form = EndPairForm()
-    if form.validate_on_submit():
-        _attempt(
-            lambda: pairs.end_pair(pair, form.reason.data, by=current_user, today=today()),
-            _("The pair has ended. Run a re-match to find new partners for both."),
-        )
-    else:
-        _form_errors(form)
-    return redirect(url_for("rounds.published", term_id=term_id))
-
-
-@bp.post("/requests/<int:request_id>/dismiss")
-def dismiss(term_id: int, request_id: int) -> BaseResponse:
-    found = db.session.get(RematchRequest, request_id)
-    if found is None or found.pair.term_id != term_or_404(term_id).id:
-        abort(404)
-    if PersonForm().validate_on_submit():
-        _attempt(lambda: pairs.dismiss_request(found, by=current_user))
-    return redirect(url_for("rounds.published", term_id=term_id))
-
-
-@bp.get("/pairs.csv")
-def export(term_id: int) -> Response:
-    term = term_or_404(term_id)
-    filename = f"pairs-term-{term.id}.csv"
-    return Response(
-        pairs.export_csv(term, by=current_user),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return redirect(url_for("pairs.published", term_id=term_id))

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from matcher.services import ServiceError, accounts
 from matcher.web.forms import attach_error
 from matcher.web.forms.auth import SetupForm
+from matcher.web.util import use_case
 
 bp = Blueprint("setup", __name__)
 
@@ -25,10 +26,13 @@ def first_coordinator() -> str | Response:
     form = SetupForm(timezone="Asia/Seoul")
     if form.validate_on_submit():
         try:
-            user = accounts.create_coordinator(
-                form.email.data, form.password.data, form.display_name.data,
-                timezone=form.timezone.data,
-            )  # fmt: skip
+            with use_case():
+                user = accounts.create_coordinator(
+                    form.email.data,
+                    form.password.data,
+                    form.display_name.data,
+                    timezone=form.timezone.data,
+                )
         except ServiceError as error:
             attach_error(form, error)
         else:

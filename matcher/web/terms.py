@@ -1,22 +1,21 @@
-"""Coordinators: terms and their applicants."""
+"""Coordinators: terms and the people enrolled in them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from matcher.extensions import db
-from matcher.models import Enrollment, Role
+from matcher.models import Role
 from matcher.services import ServiceError, dashboard, pairs, profiles, rounds, terms
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
 from matcher.web.forms.rounds import RoundSettingsForm
 from matcher.web.forms.terms import EnrollmentActionForm, TermForm
-from matcher.web.util import term_or_404
+from matcher.web.util import flash_form_errors, found_or_404, term_or_404, use_case
 
 bp = Blueprint("terms", __name__, url_prefix="/terms")
 guard_blueprint(bp, Role.COORDINATOR)
@@ -32,7 +31,8 @@ def new_term() -> str | Response:
     form = TermForm()
     if form.validate_on_submit():
         try:
-            term = terms.create_term(form.term_data(), by=current_user)
+            with use_case():
+                term = terms.create_term(form.term_data(), by=current_user)
         except ServiceError as error:
             attach_error(form, error)
         else:
@@ -47,9 +47,9 @@ def edit(term_id: int) -> str | Response:
     form = TermForm(obj=term)
     if form.validate_on_submit():
         try:
-            terms.update_term(term, form.term_data(), by=current_user)
+            with use_case():
+                terms.update_term(term, form.term_data(), by=current_user)
         except ServiceError as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("Term saved."), "success")
@@ -69,8 +69,8 @@ def show(term_id: int) -> str:
         heatmap=dashboard.week_heatmap(term, current_user.timezone),
         requests=pairs.open_requests(term),
         settings_form=RoundSettingsForm(),
-        students=terms.applicants(term, Role.STUDENT, status),
-        volunteers=terms.applicants(term, Role.VOLUNTEER, status),
+        students=terms.enrollments(term, Role.STUDENT, status),
+        volunteers=terms.enrollments(term, Role.VOLUNTEER, status),
         counts=terms.status_counts(term),
         action_form=EnrollmentActionForm(),
     )
@@ -80,12 +80,13 @@ def show(term_id: int) -> str:
 def set_status(term_id: int) -> Response:
     term = term_or_404(term_id)
     form = EnrollmentActionForm()
-    form.enrollment_ids.choices = [SelectChoice(e.id) for e in term.enrollments]
+    form.enrollment_ids.choices = [SelectChoice(i) for i in terms.enrollment_ids(term)]
     if form.validate_on_submit():
         try:
-            changed = terms.set_enrollment_status(
-                term, form.enrollment_ids.data, form.action.data, by=current_user
-            )
+            with use_case():
+                changed = terms.set_enrollment_status(
+                    term, form.enrollment_ids.data, form.action.data, by=current_user
+                )
         except ServiceError as error:
             flash(error.message, "error")
         else:
@@ -93,19 +94,16 @@ def set_status(term_id: int) -> Response:
                 ngettext("%(num)d person updated.", "%(num)d people updated.", changed), "success"
             )
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        flash_form_errors(form)
     return redirect(url_for("terms.show", term_id=term.id, status=request.args.get("status")))
 
 
 @bp.get("/<int:term_id>/people/<int:enrollment_id>")
 def person(term_id: int, enrollment_id: int) -> str:
     term = term_or_404(term_id)
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    if enrollment is None or enrollment.term_id != term.id:
-        abort(404)
-    profiles.view_profile_as_coordinator(current_user, enrollment.user, term.id)
+    enrollment = found_or_404(terms.term_enrollment(term, enrollment_id))
+    with use_case():
+        profiles.record_profile_view(current_user, enrollment.user, term.id)
     return render_template(
         "terms/person.html",
         term=term,

@@ -1,14 +1,55 @@
-"""Small helpers the views share."""
+"""Small helpers the views share, and the one transaction rule of the edge."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, url_for
+from flask import abort, flash, url_for
 
 from matcher.extensions import db
 from matcher.models import Term
+from matcher.services import ServiceError, terms
+
+T = TypeVar("T")
+
+
+@contextmanager
+def use_case() -> Iterator[None]:
+    """One use case, one transaction: commit when the block ends, roll back if it raises.
+
+    Services change and flush, never commit; every edge (a view, a command, a worker)
+    runs each use case inside this block, so a refusal (`ServiceError`) or a crash half-way
+    leaves nothing of it behind.
+    """
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def attempt(action: Callable[[], object], success: str | None = None) -> bool:
+    """Run one use case; flash its refusal (all of it rolled back) or the success message."""
+    try:
+        with use_case():
+            action()
+    except ServiceError as error:
+        flash(error.message, "error")
+        return False
+    if success:
+        flash(success, "success")
+    return True
+
+
+def flash_form_errors(form: Any) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")
 
 
 def safe_next(target: str | None, fallback: str = "main.home") -> str:
@@ -27,10 +68,17 @@ def safe_next(target: str | None, fallback: str = "main.home") -> str:
 
 
 def term_or_404(term_id: int) -> Term:
-    term = db.session.get(Term, term_id)
+    term = terms.get_term(term_id)
     if term is None:
         abort(404)
     return term
+
+
+def found_or_404(thing: T | None) -> T:
+    """`thing`, or a 404 page when a lookup found nothing (or nothing of this term)."""
+    if thing is None:
+        abort(404)
+    return thing
 
 
 def today() -> dt.date:

@@ -129,6 +129,7 @@ def test_first_run_registration_and_approval(live_server, live_app, page_factory
 def test_match_publish_and_see_partner(live_server, live_app, page_factory):
     with live_app.app_context():
         logins = demo.load_demo(dt.date.today(), students=12, volunteers=12, seed=7)
+        db.session.commit()
         term_id = logins.term.id
 
     coordinator = page_factory()

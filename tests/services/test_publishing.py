@@ -1,14 +1,15 @@
 import threading
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
 import config
-from matcher import create_app
+from matcher import create_app, mail
 from matcher.extensions import db
 from matcher.models import MatchRound, Notification, Pair, Term
 from matcher.services import ServiceError, publishing, rounds
-from matcher.web.util import today
+from matcher.web.util import today, use_case
 from tests.helpers import body_of, free_port, settings, smtp_server
 
 
@@ -25,6 +26,14 @@ def mail_to(app):
     state.backend, state.server, state.port = saved
 
 
+def publish(round_, by):
+    """Publish as the page does: one use case, then the emails it queued."""
+    with use_case():
+        published = publishing.publish_round(round_, by=by, today=today())
+    delivery = mail.send_queued(published.notifications)
+    return SimpleNamespace(pairs=published.pairs, delivery=delivery)
+
+
 def count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -34,7 +43,7 @@ def test_publish_creates_pairs_and_emails_each_person_once(pool, coordinator, ma
     round_ = rounds.run_round(term, settings(), by=coordinator)
     with smtp_server() as (inbox, port):
         mail_to(port)
-        outcome = publishing.publish_round(round_, by=coordinator, today=today())
+        outcome = publish(round_, coordinator)
     assert outcome.pairs == 3 and outcome.delivery.sent == 6 and outcome.delivery.failed == 0
     db.session.expire_all()
     assert db.session.get(Term, term.id).published_round_id == round_.id
@@ -60,7 +69,7 @@ def test_student_email_is_in_korean(pool, coordinator, mail_to):
     round_ = rounds.run_round(term, settings(), by=coordinator)
     with smtp_server() as (inbox, port):
         mail_to(port)
-        publishing.publish_round(round_, by=coordinator, today=today())
+        publish(round_, coordinator)
     (message,) = inbox.to(students[0].email)
     assert "짝" in body_of(message)
 
@@ -71,7 +80,7 @@ def test_mail_server_down_does_not_undo_publish_and_can_be_resent(
     term, _, _ = pool
     round_ = rounds.run_round(term, settings(), by=coordinator)
     mail_to(free_port())  # nothing listens there
-    outcome = publishing.publish_round(round_, by=coordinator, today=today())
+    outcome = publish(round_, coordinator)
     assert outcome.delivery.failed == 6 and outcome.delivery.sent == 0
     assert count(Pair) == 3
     auth.login(coordinator)
@@ -88,6 +97,7 @@ def test_mail_server_down_does_not_undo_publish_and_can_be_resent(
 def test_publish_through_the_page(client, auth, pool, coordinator):
     term, _, _ = pool
     rounds.run_round(term, settings(), by=coordinator)
+    db.session.commit()
     auth.login(coordinator)
     response = client.post(f"/terms/{term.id}/rounds/1/publish", follow_redirects=True)
     assert "Round 1 is published: 3 pairs." in response.get_data(as_text=True)
@@ -112,18 +122,10 @@ def test_failure_half_way_publishes_nothing(pool, coordinator, make_user):
     # same student breaks the one-active-pair rule in the middle of publishing.
     last = sorted(round_.pairs, key=lambda p: p.id)[-1]
     outsider = make_user("volunteer", display_name="Outsider")
-    db.session.add(
-        Pair(
-            term_id=term.id,
-            student_id=last.student_id,
-            volunteer_id=outsider.id,
-            score=1,
-            overlap_hours=2,
-            started_on=term.starts_on,
-        )
-    )
+    db.session.add(Pair(term_id=term.id, student_id=last.student_id, volunteer_id=outsider.id,
+                        score=1, overlap_hours=2, started_on=term.starts_on))  # fmt: skip
     db.session.commit()
-    with pytest.raises(ServiceError, match="nothing was published"):
+    with pytest.raises(ServiceError, match="nothing was published"), use_case():
         publishing.publish_round(round_, by=coordinator, today=today())
     db.session.expire_all()
     assert db.session.get(Term, term.id).published_round_id is None
@@ -137,6 +139,7 @@ def test_two_coordinators_publishing_at_once(pool, coordinator, make_user, tmp_p
     term, _, _ = pool
     other = make_user("coordinator", display_name="Other")
     round_ = rounds.run_round(term, settings(), by=coordinator)
+    db.session.commit()
     url = db.engine.url.render_as_string(hide_password=False)
     if url.startswith("sqlite"):  # in-memory SQLite has one shared connection: copy to a file
         import sqlite3
@@ -166,7 +169,8 @@ def test_two_coordinators_publishing_at_once(pool, coordinator, make_user, tmp_p
                 user = db.session.get(user_class, user_id)
                 mine = db.session.get(MatchRound, round_id)
                 barrier.wait(30)
-                publishing.publish_round(mine, by=user, today=today())
+                with use_case():
+                    publishing.publish_round(mine, by=user, today=today())
                 outcomes[user_id] = "published"
             except ServiceError as error:
                 outcomes[user_id] = error.message

@@ -67,8 +67,8 @@ def test_assign_by_hand_needs_reason_to_break_a_rule(pool, make_user, coordinato
     adjust.unpair(round_, students[2].id, by=coordinator)
     assert late.id not in {p.student_id for p in round_.pairs}
     with pytest.raises(ServiceError, match="break a rule of matching"):
-        adjust.assign(round_, late.id, volunteers[2].id, by=coordinator)
-    pair = adjust.assign(
+        adjust.pair_by_hand(round_, late.id, volunteers[2].id, by=coordinator)
+    pair = adjust.pair_by_hand(
         round_, late.id, volunteers[2].id, by=coordinator, reason="They already meet at church"
     )
     assert pair.override_reason == "They already meet at church"
@@ -87,4 +87,4 @@ def test_assign_refuses_a_full_volunteer(pool, make_user, coordinator):
     extra = make_user("student", term=term, status="approved", display_name="Extra")
     round_ = rounds.run_round(term, settings(), by=coordinator)
     with pytest.raises(ServiceError, match="has no free place"):
-        adjust.assign(round_, extra.id, volunteers[0].id, by=coordinator, reason="x")
+        adjust.pair_by_hand(round_, extra.id, volunteers[0].id, by=coordinator, reason="x")

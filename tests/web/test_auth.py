@@ -166,6 +166,7 @@ def test_delete_own_account_removes_everything(client, auth, pool, coordinator):
     publishing.publish_round(
         rounds.run_round(term, settings(), by=coordinator), by=coordinator, today=today()
     )
+    db.session.commit()
     gone = students[0].id
     auth.login(students[0])
     page = client.post("/account/delete", data={"password": "wrong password"})

@@ -30,6 +30,7 @@ def seeded(pool, coordinator):
     adjust.lock_pair(second, students[0].id, by=coordinator)
     pair = db.session.scalar(select(Pair).where(Pair.student_id == students[0].id))
     rematch = pairs.request_rematch(students[0], pair, "We never meet")
+    db.session.commit()
     values = {
         "term_id": term.id,
         "pair_id": pair.id,

@@ -14,6 +14,7 @@ from tests.helpers import pair_of, settings
 def test_nothing_to_see_before_publication(client, auth, pool, coordinator):
     term, students, volunteers = pool
     rounds.run_round(term, settings(), by=coordinator)  # a draft round exists
+    db.session.commit()
     for person in (students[0], volunteers[0]):
         auth.login(person)
         page = client.get("/my-pair").get_data(as_text=True)

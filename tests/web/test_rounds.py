@@ -65,6 +65,7 @@ def test_round_with_nobody_approved(client, signed_in, make_term, make_user):
 def test_swap_volunteers(client, signed_in, pool):
     term, students, volunteers = pool
     round_ = rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
     swap = {"student_id": students[0].id, "other_student_id": students[2].id}
     client.post(f"/terms/{term.id}/rounds/1/swap", data=swap)
     db.session.expire_all()
@@ -76,6 +77,7 @@ def test_swap_volunteers(client, signed_in, pool):
 def test_adjust_errors_come_back_as_messages(client, signed_in, pool):
     term, students, _volunteers = pool
     rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
     page = client.post(
         f"/terms/{term.id}/rounds/1/swap",
         data={"student_id": students[0].id, "other_student_id": students[0].id},
@@ -90,6 +92,7 @@ def test_adjust_errors_come_back_as_messages(client, signed_in, pool):
 def test_alternatives_page(client, signed_in, pool):
     term, students, volunteers = pool
     rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
     page = client.get(f"/terms/{term.id}/rounds/1/alternatives?student={students[0].id}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -103,6 +106,7 @@ def test_compare_rounds(client, signed_in, pool):
     first = rounds.run_round(term, settings(), by=signed_in)
     adjust.forbid_pair(first, students[0].id, volunteers[0].id, by=signed_in)
     rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
     page = client.get(f"/terms/{term.id}/rounds/compare?a=1&b=2").get_data(as_text=True)
     assert "Pairs that differ" in page and "Minji" in page
     assert client.get(f"/terms/{term.id}/rounds/compare?a=1&b=9").status_code == 404
@@ -112,6 +116,7 @@ def test_remove_constraint(client, signed_in, pool):
     term, students, _volunteers = pool
     round_ = rounds.run_round(term, settings(), by=signed_in)
     adjust.lock_pair(round_, students[0].id, by=signed_in)
+    db.session.commit()
     constraint = db.session.scalar(select(PairConstraint))
     client.post(f"/terms/{term.id}/constraints/{constraint.id}/delete?round=1")
     assert db.session.scalar(select(func.count(PairConstraint.id))) == 0

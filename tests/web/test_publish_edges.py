@@ -1,0 +1,102 @@
+"""Publishing from a page or a command: emails go out after the commit, with links from BASE_URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from matcher import engine
+from matcher.extensions import db
+from matcher.models import Notification, Pair
+from matcher.services import rounds
+
+BASE_URL = "https://tutoring.test/matcher"
+
+
+@pytest.fixture
+def outbox(app, monkeypatch):
+    """The emails the locmem backend keeps, emptied first; links built from BASE_URL."""
+    monkeypatch.setitem(app.config, "BASE_URL", BASE_URL + "/")
+    state = app.extensions["mailman"]
+    state.outbox = []
+    return state.outbox
+
+
+@pytest.fixture
+def draft(make_term, make_user, coordinator):
+    """A term with a draft round of three pairs (everyone free on the same evenings in Seoul)."""
+    term = make_term(
+        name="Spring 2099", starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 4, 24)
+    )
+    for _ in range(3):
+        make_user("student", term=term, status="approved")
+        make_user("volunteer", term=term, status="approved", timezone="Asia/Seoul")
+    rounds.run_round(term, engine.Settings(), by=coordinator)
+    db.session.commit()
+    return term
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_publish_command_sends_links_from_base_url(runner, draft, coordinator, outbox):
+    result = runner.invoke(args=["publish-round", draft.name, "1", "--by", coordinator.email])
+    assert result.exit_code == 0, result.output
+    assert "is published: 3 pairs; 6 emails sent, 0 failed." in result.output
+    assert len(outbox) == 6
+    for message in outbox:
+        assert f"{BASE_URL}/my-pair" in message.body
+    db.session.expire_all()
+    assert count(Pair) == 3
+    assert all(n.sent_at is not None for n in db.session.scalars(select(Notification)))
+
+
+def test_publish_command_refuses_and_writes_nothing(runner, draft, outbox):
+    result = runner.invoke(args=["publish-round", draft.name, "1", "--by", "nobody@example.org"])
+    assert result.exit_code == 1 and "No active coordinator" in result.output
+    result = runner.invoke(args=["publish-round", draft.name, "7", "--by", "x@example.org"])
+    assert result.exit_code == 1 and "has no round 7" in result.output
+    db.session.expire_all()
+    assert count(Pair) == 0 and count(Notification) == 0 and outbox == []
+
+
+def test_the_page_links_to_base_url_not_to_the_request_host(
+    client, auth, draft, coordinator, outbox
+):
+    auth.login(coordinator)
+    response = client.post(f"/terms/{draft.id}/rounds/1/publish", follow_redirects=True)
+    assert "Round 1 is published: 3 pairs." in response.get_data(as_text=True)
+    assert len(outbox) == 6
+    for message in outbox:
+        assert f"{BASE_URL}/my-pair" in message.body and "matcher.test" not in message.body
+
+
+def test_a_refused_publish_queues_and_sends_nothing(client, auth, draft, coordinator, outbox):
+    rounds.run_round(draft, engine.Settings(objective="fair"), by=coordinator)
+    db.session.commit()
+    auth.login(coordinator)
+    page = client.post(f"/terms/{draft.id}/rounds/1/publish", follow_redirects=True)
+    assert "not the latest round" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert count(Pair) == 0 and count(Notification) == 0 and outbox == []
+
+
+def test_queued_emails_wait_until_sent(client, auth, draft, coordinator, outbox, monkeypatch):
+    """A publish whose emails never left (the process stopped) shows them as unsent."""
+    from matcher import mail
+
+    monkeypatch.setattr(mail, "send_queued", lambda ids: mail.Delivery(0, 0))
+    auth.login(coordinator)
+    client.post(f"/terms/{draft.id}/rounds/1/publish")
+    page = client.get(f"/terms/{draft.id}/pairs").get_data(as_text=True)
+    assert "6 people have not received the email yet." in page
+    monkeypatch.undo()
+    monkeypatch.setitem(client.application.config, "BASE_URL", BASE_URL)
+    response = client.post(f"/terms/{draft.id}/emails/resend", follow_redirects=True)
+    assert "6 sent, 0 failed." in response.get_data(as_text=True)
+    assert len(outbox) == 6
+    db.session.expire_all()
+    assert all(n.sent_at is not None for n in db.session.scalars(select(Notification)))
