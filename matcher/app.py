@@ -83,9 +83,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from matcher.web import auth, main, pairs, profile, rounds, setup, terms
+    from matcher.web import auth, main, pairs, profile, rounds, setup, terms, twofactor
 
-    for module in (main, setup, auth, profile, pairs, terms, rounds):
+    for module in (main, setup, auth, twofactor, profile, pairs, terms, rounds):
         app.register_blueprint(module.bp)
 
 

@@ -25,6 +25,7 @@ def create_coordinator(email: str, display_name: str, password: str) -> None:
     except ServiceError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Coordinator {user.email} created.")
+    click.echo("At their first sign-in they set up two-step sign-in with an authenticator app.")
 
 
 @click.command("demo-data")
