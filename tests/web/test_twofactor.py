@@ -57,6 +57,7 @@ def test_first_sign_in_sets_up_the_second_factor(client, newcomer):
     secret = newcomer.totp_secret
     html = page.text
     assert "<svg" in html and 'class="qr"' in html  # the QR code, drawn on the server
+    assert " style=" not in html and "<style" not in html and "<script>" not in html  # none inline
     assert " ".join(secret[i : i + 4] for i in range(0, 32, 4)) in html  # and as text
     assert "http" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
         "http://www.w3.org/2000/svg", ""
