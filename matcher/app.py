@@ -83,9 +83,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from matcher.web import auth, main, pairs, profile, rounds, setup, terms, twofactor
+    from matcher.web import audit, auth, main, pairs, profile, rounds, setup, terms, twofactor
 
-    for module in (main, setup, auth, twofactor, profile, pairs, terms, rounds):
+    for module in (main, setup, auth, twofactor, profile, pairs, terms, rounds, audit):
         app.register_blueprint(module.bp)
 
 

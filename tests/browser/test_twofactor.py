@@ -53,7 +53,7 @@ def test_first_coordinator_sets_up_and_uses_two_step_sign_in(live_server, page_f
     page.click("main button[type=submit]")
     page.wait_for_url("**/terms")
 
-    # Or with a recovery code, once.
+    # Or with a recovery code, once; the audit page shows both.
     page.click("text=Sign out")
     page.fill("#email", "grace@example.org")
     page.fill("#password", PASSWORD)
@@ -62,3 +62,8 @@ def test_first_coordinator_sets_up_and_uses_two_step_sign_in(live_server, page_f
     page.click("main button[type=submit]")
     page.wait_for_url("**/terms")
     assert "9 recovery codes left" in page.inner_text(".flash")
+    page.click("text=Audit log")
+    page.wait_for_url("**/audit")
+    log = page.inner_text("table.data")
+    assert "Set up two-step sign-in" in log and "Signed in with a recovery code" in log
+    screenshot(page, "audit-log")
