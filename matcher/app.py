@@ -126,9 +126,9 @@ def remember_locale(app: Flask, user: Any, **_: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from matcher.web import auth, main, pairs, profile, rounds, setup, terms
+    from matcher.web import audit, auth, main, pairs, profile, rounds, setup, terms, twofactor
 
-    for module in (main, setup, auth, profile, pairs, terms, rounds):
+    for module in (main, setup, auth, twofactor, profile, pairs, terms, rounds, audit):
         app.register_blueprint(module.bp)
 
 

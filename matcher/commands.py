@@ -43,6 +43,7 @@ def create_coordinator(email: str, display_name: str, password: str) -> None:
     with command_use_case():
         user = accounts.create_coordinator(email, password, display_name)
     click.echo(f"Coordinator {user.email} created.")
+    click.echo("At their first sign-in they set up two-step sign-in with an authenticator app.")
 
 
 def _demo_logins(coordinator: str, volunteer: str | None = None) -> list[str]:

@@ -10,7 +10,9 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pyotp
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
@@ -18,7 +20,8 @@ from sqlalchemy import delete
 from matcher import create_app
 from matcher.extensions import db
 from matcher.models import Enrollment, Role, StudentProfile, Term, User, VolunteerProfile
-from matcher.services import publishing, rounds
+from matcher.models.base import utcnow
+from matcher.services import audit, publishing, rounds, twofactor
 from matcher.web.util import today
 from tests.helpers import (
     LA_FOR_SEOUL_EVENINGS,
@@ -31,6 +34,22 @@ from tests.helpers import (
 )
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_recovery_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recovery codes hashed with argon2 at its lowest cost: ten per setup add up on a busy
+    machine. A hash carries its own cost, so checking one works the same; a test that asks
+    for `real_hashes` keeps the cost that production uses."""
+    if "real_hashes" not in request.fixturenames:
+        monkeypatch.setattr(
+            twofactor, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        )
+
+
+@pytest.fixture
+def real_hashes() -> None:
+    """Recovery codes hashed as in production (see _cheap_recovery_hashes)."""
 
 
 @pytest.fixture(scope="session")
@@ -53,9 +72,10 @@ def app(_app: Flask) -> Iterator[Flask]:
         yield _app
         db.session.rollback()
         db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(delete(table))
-        db.session.commit()
+        with audit.purging():  # the audit log refuses deletes outside a purge
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(delete(table))
+            db.session.commit()
         db.session.remove()
 
 
@@ -92,7 +112,11 @@ def make_term(app: Flask) -> Callable[..., Term]:
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
-    """Build exactly the person a test needs: `make_user("student", term=t, english_level="A1")`."""
+    """Build exactly the person a test needs: `make_user("student", term=t, english_level="A1")`.
+
+    A coordinator has two-step sign-in set up (`two_factor=False` for one who has not yet),
+    and `AuthActions.login` gives the code from its secret as their app would.
+    """
 
     def make(
         role: str = "student",
@@ -104,6 +128,7 @@ def make_user(app: Flask) -> Callable[..., User]:
         display_name: str | None = None,
         timezone: str | None = None,
         locale: str = "en",
+        two_factor: bool = True,
         **profile: Any,
     ) -> User:
         n = next(_counter)
@@ -115,6 +140,9 @@ def make_user(app: Flask) -> Callable[..., User]:
             locale=locale,
             timezone=timezone or ("Asia/Seoul" if role != "volunteer" else "America/New_York"),
         )
+        if role == Role.COORDINATOR and two_factor:
+            user.totp_secret = pyotp.random_base32()
+            user.totp_confirmed_at = utcnow()
         if role == Role.STUDENT:
             defaults: dict[str, Any] = {"english_level": "A2", "volunteer_gender": None}
             user.student_profile = StudentProfile(**_profile_values(complete, defaults, profile))

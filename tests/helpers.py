@@ -41,6 +41,7 @@ def password_hash() -> str:
 
 class TestConfig(config.TestConfig):
     WTF_CSRF_ENABLED = False
+    TWOFACTOR_RATE_LIMIT = "1000 per minute"  # a test of the limit lowers it
 
 
 class IsolatedClient(FlaskClient):
@@ -91,16 +92,59 @@ LA_FOR_SEOUL_EVENINGS = week((4, 12), (48 + 4, 48 + 12), (96 + 4, 96 + 12))
 
 
 class AuthActions:
-    """Sign in and out through the pages, as a person would."""
+    """Sign in and out through the pages, as a person would: a coordinator with two-step
+    sign-in set up also types the code that their app shows."""
 
     def __init__(self, client: FlaskClient) -> None:
         self._client = client
 
     def login(self, user: User, password: str = PASSWORD) -> Any:
-        return self._client.post("/login", data={"email": user.email, "password": password})
+        response = self._client.post("/login", data={"email": user.email, "password": password})
+        if response.status_code == 302 and user.role == "coordinator" and user.totp_secret:
+            response = self.second_factor(user)
+        return response
+
+    def second_factor(self, user: User, code: str | None = None) -> Any:
+        return self._client.post("/two-factor/verify", data={"code": code or fresh_code(user)})
 
     def logout(self) -> Any:
         return self._client.post("/logout")
+
+
+def fresh_code(user: User) -> str:
+    """The code the coordinator's app shows now (or the next one, if the server has taken
+    this one already), as the server will accept it."""
+    import time
+
+    import pyotp
+    from sqlalchemy import select
+
+    from matcher.extensions import db
+    from matcher.models import User
+
+    secret = db.session.scalar(select(User.totp_secret).where(User.id == user.id))
+    last = db.session.scalar(select(User.totp_last_step).where(User.id == user.id))
+    totp = pyotp.TOTP(secret)
+    # Not the previous window: the server's clock may have moved on by one step already.
+    current = totp.timecode(time.time())
+    for step in (current, current + 1):
+        if last is None or step > last:
+            return totp.generate_otp(step)
+    raise AssertionError("a coordinator signed in more than twice in 30 s: no fresh code left")
+
+
+def set_up_second_factor(page: Any) -> str:
+    """On the two-step setup page, do what a coordinator does with an authenticator app:
+    type the code for the key the page shows, keep the recovery codes, go on. The key."""
+    import pyotp
+
+    page.wait_for_url("**/two-factor/setup**")
+    secret = page.inner_text("[data-testid=totp-secret]").replace(" ", "")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("main button[type=submit]")
+    assert page.locator("[data-testid=recovery-codes] li").count() == 10
+    page.click("text=I have kept them, continue")
+    return str(secret)
 
 
 # Matching rounds and pairs

@@ -17,6 +17,7 @@ from matcher.models.matching import (
 )
 from matcher.models.profile import StudentProfile, VolunteerProfile
 from matcher.models.term import Enrollment, EnrollmentStatus, Term, TermStatus
+from matcher.models.twofactor import RecoveryCode
 from matcher.models.user import Role, User
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Pair",
     "PairConstraint",
     "PairStatus",
+    "RecoveryCode",
     "RematchRequest",
     "RoundKind",
     "RoundPair",

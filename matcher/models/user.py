@@ -15,6 +15,7 @@ from matcher.models.base import Base, checked_enum, utcnow
 if TYPE_CHECKING:
     from matcher.models.profile import StudentProfile, VolunteerProfile
     from matcher.models.term import Enrollment
+    from matcher.models.twofactor import RecoveryCode
 
 
 class Role(enum.StrEnum):
@@ -43,6 +44,12 @@ class User(Base):
     # Flask-Login's id: rotating it signs the user out everywhere (logout, password change).
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Coordinators' second factor (services/twofactor.py): the TOTP secret, set at their first
+    # sign-in and in force once confirmed with a code; the last time step accepted, so that a
+    # code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    totp_confirmed_at: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None]
 
     student_profile: Mapped[StudentProfile | None] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -51,6 +58,9 @@ class User(Base):
         back_populates="user", cascade="all, delete-orphan"
     )
     enrollments: Mapped[list[Enrollment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
 
@@ -72,6 +82,10 @@ class User(Base):
     @property
     def is_coordinator(self) -> bool:
         return self.role == Role.COORDINATOR
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     @property
     def profile(self) -> StudentProfile | VolunteerProfile | None:

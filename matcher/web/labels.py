@@ -125,3 +125,36 @@ PAIR_ORIGIN_TAGS = {
 def choices(mapping: Mapping[Any, Any]) -> list[SelectChoice]:
     """Form choices from a code -> label mapping, in its order."""
     return [SelectChoice(value, label) for value, label in mapping.items()]
+
+
+# What each audit event says happened; an action without a label shows its code.
+AUDIT_ACTIONS = {
+    "account.registered": _l("Registered"),
+    "account.password_changed": _l("Changed their password"),
+    "account.deleted": _l("Deleted an account"),
+    "coordinator.created": _l("Coordinator account created"),
+    "two_factor.enabled": _l("Set up two-step sign-in"),
+    "two_factor.recovery_code_used": _l("Signed in with a recovery code"),
+    "two_factor.recovery_codes_renewed": _l("Got new recovery codes"),
+    "profile.updated": _l("Updated their profile"),
+    "student_profile.viewed": _l("Viewed a student's profile"),
+    "term.created": _l("Created a term"),
+    "term.updated": _l("Changed a term"),
+    "enrollment.applied": _l("Applied to a term"),
+    "enrollment.approved": _l("Approved an application"),
+    "enrollment.withdrawn": _l("Withdrew an application"),
+    "round.run": _l("Ran a matching round"),
+    "round.published": _l("Published a round"),
+    "emails.resent": _l("Sent the emails again"),
+    "pair.locked": _l("Locked a pair"),
+    "pair.unlock": _l("Removed a lock"),
+    "pair.forbidden": _l("Forbade a pair"),
+    "pair.unforbid": _l("Removed a “never pair”"),
+    "pair.assigned": _l("Paired two people by hand"),
+    "pair.unpaired": _l("Took a pair apart"),
+    "pair.swapped": _l("Swapped two partners"),
+    "pair.ended": _l("Ended a pair"),
+    "pairs.exported": _l("Exported the pairs"),
+    "rematch.requested": _l("Asked for a re-match"),
+    "rematch.dismissed": _l("Dismissed a re-match request"),
+}

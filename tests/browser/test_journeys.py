@@ -10,7 +10,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Enrollment, Pair, User
 from matcher.services import demo
-from tests.helpers import PASSWORD, screenshot
+from tests.helpers import PASSWORD, screenshot, set_up_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +42,7 @@ def test_first_run_registration_and_approval(live_server, live_app, page_factory
     coordinator.fill("#confirm", PASSWORD)
     assert coordinator.input_value("#timezone") == "Asia/Seoul"  # guessed from the browser
     coordinator.click("main button[type=submit]")
+    set_up_second_factor(coordinator)
     coordinator.wait_for_url("**/terms/new")
 
     today = dt.date.today()
@@ -137,6 +138,7 @@ def test_match_publish_and_see_partner(live_server, live_app, page_factory):
     coordinator.fill("#email", logins.coordinator)
     coordinator.fill("#password", logins.password)
     coordinator.click("main button[type=submit]")
+    set_up_second_factor(coordinator)  # the demo's coordinator signs in for the first time
     coordinator.goto(f"{live_server}/terms/{term_id}")
     coordinator.click("text=Run round")
     coordinator.wait_for_url(f"**/terms/{term_id}/rounds/1")

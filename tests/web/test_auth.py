@@ -3,7 +3,7 @@ import pytest
 import config
 from matcher.extensions import db, limiter
 from matcher.services.accounts import authenticate
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, AuthActions
 
 
 def test_login_with_right_password(client, auth, coordinator):
@@ -86,7 +86,8 @@ def test_logout_needs_post(client, auth, coordinator):
 def test_change_password(client, auth, coordinator):
     auth.login(coordinator)
     other = client.application.test_client()
-    other.post("/login", data={"email": coordinator.email, "password": PASSWORD})
+    AuthActions(other).login(coordinator)
+    assert other.get("/terms").status_code == 200
     response = client.post(
         "/account/password",
         data={

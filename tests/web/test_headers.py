@@ -13,7 +13,7 @@ from matcher.extensions import db
 from matcher.models import Pair, PairConstraint
 from matcher.services import adjust, pairs, publishing, rounds
 from matcher.web.util import today
-from tests.helpers import PASSWORD, add_person, settings
+from tests.helpers import PASSWORD, AuthActions, add_person, settings
 
 ROLES = ("anonymous", "student", "volunteer", "coordinator")
 ONE_YEAR = 365 * 24 * 3600
@@ -96,7 +96,7 @@ def test_every_route_as_every_role_carries_the_headers(app, seeded):
     for role in ROLES:
         client = app.test_client()
         if role != "anonymous":
-            client.post("/login", data={"email": people[role].email, "password": PASSWORD})
+            AuthActions(client).login(people[role])
         for endpoint, url in urls:
             response = client.get(url)
             response.close()  # static files are streamed from an open file

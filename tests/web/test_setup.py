@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, User
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, fresh_code
 
 FORM = {
     "display_name": "Ann",
@@ -28,8 +28,17 @@ def test_setup_creates_first_coordinator_and_signs_in(client):
         "Asia/Seoul",
     )
     assert user.password_hash.startswith("$argon2")
-    assert client.get("/terms/new").status_code == 200
     assert db.session.scalar(select(AuditEvent.action)) == "coordinator.created"
+    # Signed in, but the first term waits until two-step sign-in is set up.
+    response = client.get("/terms/new")
+    assert response.location.endswith("/two-factor/setup?next=/terms/new")
+    assert client.get(response.location).status_code == 200
+    db.session.refresh(user)
+    page = client.post(
+        "/two-factor/setup?next=%2Fterms%2Fnew", data={"code": fresh_code(user)}
+    ).get_data(as_text=True)
+    assert 'href="/terms/new"' in page
+    assert client.get("/terms/new").status_code == 200
 
 
 def test_setup_page_is_gone_once_a_coordinator_exists(client, coordinator):
