@@ -27,6 +27,7 @@ def create_app(config: Any = None) -> Flask:
     check_config(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
+    register_form_guard(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -81,6 +82,13 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please sign in to see this page.")
+
+
+def register_form_guard(app: Flask) -> None:
+    """Form routes read form-encoded text only: other bodies are refused before a view runs."""
+    from matcher.web.forms import base
+
+    base.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from matcher import engine
 from matcher.engine.vocab import CRITERIA
 from matcher.web import labels
+from matcher.web.forms.base import Form
 
 _WEIGHT = {
     "validators": [
@@ -19,7 +19,7 @@ _WEIGHT = {
 }
 
 
-class RoundSettingsForm(FlaskForm):
+class RoundSettingsForm(Form):
     weight_overlap = IntegerField(_l("Common time"), default=30, **_WEIGHT)
     weight_interests = IntegerField(_l("Shared interests"), default=15, **_WEIGHT)
     weight_goals = IntegerField(_l("Goals the tutor supports"), default=20, **_WEIGHT)
@@ -68,14 +68,14 @@ class RoundSettingsForm(FlaskForm):
         )
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     student_id = IntegerField(validators=[Optional()])
     volunteer_id = IntegerField(validators=[Optional()])
     other_student_id = IntegerField(validators=[Optional()])
     reason = TextAreaField(_l("Reason for the override"), validators=[Length(max=500)])
 
 
-class EndPairForm(FlaskForm):
+class EndPairForm(Form):
     reason = TextAreaField(
         _l("Why does the pair end?"),
         validators=[
@@ -85,7 +85,7 @@ class EndPairForm(FlaskForm):
     )
 
 
-class RematchRequestForm(FlaskForm):
+class RematchRequestForm(Form):
     reason = TextAreaField(
         _l("Anything the coordinators should know (optional, only they see it)"),
         validators=[Length(max=1000)],

@@ -3,18 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from matcher.services.terms import TermData
 from matcher.web import labels
+from matcher.web.forms.base import Form
 from matcher.web.forms.fields import MultiCheckboxField
 
 _DATE = _l("Enter a date as YYYY-MM-DD.")
 
 
-class TermForm(FlaskForm):
+class TermForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Give the term a name.")), Length(max=120)],
@@ -51,7 +51,7 @@ class TermForm(FlaskForm):
         )
 
 
-class EnrollmentActionForm(FlaskForm):
+class EnrollmentActionForm(Form):
     """Approve, withdraw or reset one or several applications."""
 
     enrollment_ids = MultiCheckboxField(coerce=int, choices=[])
