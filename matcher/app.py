@@ -27,6 +27,7 @@ def create_app(config: Any = None) -> Flask:
     check_config(app)
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
+    register_converters(app)
     register_form_guard(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -82,6 +83,13 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please sign in to see this page.")
+
+
+def register_converters(app: Flask) -> None:
+    """`<int:...>` ids bounded to the database's INTEGER; before any route is added."""
+    from matcher.web import converters
+
+    converters.register(app)
 
 
 def register_form_guard(app: Flask) -> None:

@@ -52,7 +52,7 @@ def register() -> str | Response:
         form.term_id.data = str(open_term.id)
     elif form.validate_on_submit():
         # The form names the term it was shown for: a stale form must not land elsewhere.
-        term = db.session.get(Term, int(form.term_id.data)) if form.term_id.data.isdigit() else None
+        term = db.session.get(Term, form.term_id.data) if form.term_id.data else None
         try:
             if term is None:
                 raise ServiceError(_("This form is out of date. Reload the page and try again."))

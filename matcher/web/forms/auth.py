@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from matcher.services.accounts import MIN_PASSWORD_LENGTH
 from matcher.web.forms.base import Form
-from matcher.web.forms.fields import TimezoneField
+from matcher.web.forms.fields import IdField, TimezoneField
 from matcher.web.labels import choices
 
 
@@ -78,7 +78,7 @@ class SetupForm(Form):
 
 
 class RegisterForm(Form):
-    term_id = HiddenField()
+    term_id = IdField()  # the term the form was shown for; None if it names none
     role = RadioField(
         _l("I join as"),
         choices=choices({"student": _l("A student"), "volunteer": _l("A volunteer tutor")}),

@@ -4,12 +4,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, IntegerField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from matcher import engine
 from matcher.engine.vocab import CRITERIA
 from matcher.web import labels
 from matcher.web.forms.base import Form
+from matcher.web.forms.fields import IdField
 
 _WEIGHT = {
     "validators": [
@@ -69,9 +70,9 @@ class RoundSettingsForm(Form):
 
 
 class PersonForm(Form):
-    student_id = IntegerField(validators=[Optional()])
-    volunteer_id = IntegerField(validators=[Optional()])
-    other_student_id = IntegerField(validators=[Optional()])
+    student_id = IdField()
+    volunteer_id = IdField()
+    other_student_id = IdField()
     reason = TextAreaField(_l("Reason for the override"), validators=[Length(max=500)])
 
 

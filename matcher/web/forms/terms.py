@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from matcher.services.terms import TermData
 from matcher.web import labels
+from matcher.web.converters import parse_id
 from matcher.web.forms.base import Form
 from matcher.web.forms.fields import MultiCheckboxField
 
@@ -54,7 +55,7 @@ class TermForm(Form):
 class EnrollmentActionForm(Form):
     """Approve, withdraw or reset one or several applications."""
 
-    enrollment_ids = MultiCheckboxField(coerce=int, choices=[])
+    enrollment_ids = MultiCheckboxField(coerce=parse_id, choices=[])
     action = SelectField(
         choices=labels.choices(
             {
