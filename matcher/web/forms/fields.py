@@ -1,4 +1,4 @@
-"""Custom fields: the weekly availability grid, checkbox lists, time zones, ids."""
+"""Custom fields: the weekly availability grid, checkbox lists, time zones, ids, numbers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from contextlib import suppress
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, IntegerField, SelectField, SelectMultipleField
+from wtforms import DecimalField, Field, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
@@ -79,3 +79,15 @@ class IdField(IntegerField):
         if valuelist:
             with suppress(ValueError):
                 self.data = parse_id(valuelist[0])
+
+
+class FiniteDecimalField(DecimalField):
+    """A decimal number, refusing the NaN and infinities that `Decimal` would accept."""
+
+    data: Any
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if valuelist and self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(_l("Give an ordinary number, such as 2 or 1.5."))

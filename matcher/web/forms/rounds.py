@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DecimalField, IntegerField, RadioField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from matcher import engine
 from matcher.engine.vocab import CRITERIA
 from matcher.web import labels
 from matcher.web.forms.base import Form
-from matcher.web.forms.fields import IdField
+from matcher.web.forms.fields import FiniteDecimalField, IdField
 
 _WEIGHT = {
     "validators": [
@@ -27,7 +27,7 @@ class RoundSettingsForm(Form):
     weight_level = IntegerField(_l("Level fit"), default=15, **_WEIGHT)
     weight_gender = IntegerField(_l("Gender preference"), default=10, **_WEIGHT)
     weight_continuity = IntegerField(_l("Same partner as last term"), default=10, **_WEIGHT)
-    min_overlap_hours = DecimalField(
+    min_overlap_hours = FiniteDecimalField(
         _l("Minimum common time (hours a week)"),
         default=2,
         places=1,
