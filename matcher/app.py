@@ -86,7 +86,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_converters(app: Flask) -> None:
-    """`<int:...>` ids bounded to the database's INTEGER; before any route is added."""
+    """`<int:...>` ids bounded to the database's INTEGER, query strings without control
+    characters; before any route is added."""
     from matcher.web import converters
 
     converters.register(app)

@@ -1,12 +1,15 @@
-"""Ids from URLs, query strings and forms: only numbers the database's INTEGER can hold.
+"""What a URL may carry: ids the database's INTEGER can hold, text without control codes.
 
 PostgreSQL's INTEGER is 32-bit: a larger id would fail in the query (a 500) instead of
 simply finding nothing (a 404). Every `<int:...>` route, `?round=`-style query id and id
-field goes through `parse_id`, so that bound holds in one place.
+field goes through `parse_id`, so that bound holds in one place. A query string with a
+control character (a NUL, which PostgreSQL cannot compare; a line break, which cannot go
+into a redirect's header) is a 400 before any view reads it.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, abort, request
@@ -14,6 +17,7 @@ from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 DB_INT_MAX = 2**31 - 1
 _MAX_DIGITS = len(str(DB_INT_MAX))
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def parse_id(text: Any) -> int:
@@ -57,6 +61,13 @@ class IdConverter(IntegerConverter):
         return super().to_python(value)
 
 
+def refuse_control_characters_in_query() -> None:
+    if any(_CONTROL.search(text) for item in request.args.items(multi=True) for text in item):
+        abort(400)
+
+
 def register(app: Flask) -> None:
-    """Make `<int:...>` mean IdConverter in every route (call before adding routes)."""
+    """Make `<int:...>` mean IdConverter in every route (call before adding routes), and
+    refuse query strings with control characters."""
     app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_control_characters_in_query)
