@@ -29,6 +29,8 @@ def create_app(config: Any = None) -> Flask:
     register_extensions(app)
     register_security(app)
     register_locale_memory(app)
+    register_converters(app)
+    register_form_guard(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -105,6 +107,21 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please sign in to see this page.")
+
+
+def register_converters(app: Flask) -> None:
+    """`<int:...>` ids bounded to the database's INTEGER, query strings without control
+    characters; before any route is added."""
+    from matcher.web import converters
+
+    converters.register(app)
+
+
+def register_form_guard(app: Flask) -> None:
+    """Form routes read form-encoded text only: other bodies are refused before a view runs."""
+    from matcher.web.forms import base
+
+    base.register(app)
 
 
 def register_security(app: Flask) -> None:

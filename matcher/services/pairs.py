@@ -237,7 +237,9 @@ def dismiss_request(request: RematchRequest, *, by: User) -> None:
     audit.record(by, "rematch.dismissed", term_id=request.pair.term_id, request=request.id)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet reads as the start of a formula, with the full-width and small forms
+# that some spreadsheets read the same way.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣")
 _CSV_COLUMNS = (
     "student",
     "student_email",
@@ -251,9 +253,10 @@ _CSV_COLUMNS = (
 
 
 def _cell(value: object) -> str:
-    """A spreadsheet cell that can never run as a formula."""
+    """A spreadsheet cell that can never run as a formula, even after leading spaces."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    formula = text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START)
+    return "'" + text if formula else text
 
 
 def export_csv(term: Term, *, by: User) -> str:

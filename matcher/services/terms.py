@@ -76,7 +76,7 @@ def get_term(term_id: int) -> Term | None:
 def find_term(name_or_id: str) -> Term | None:
     """The term with this name, else with this id (for the command line)."""
     term = db.session.scalar(select(Term).where(Term.name == name_or_id))
-    if term is None and name_or_id.isdigit():
+    if term is None and name_or_id.isascii() and name_or_id.isdigit() and len(name_or_id) < 10:
         term = get_term(int(name_or_id))
     return term
 

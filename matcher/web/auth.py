@@ -55,7 +55,7 @@ def register() -> str | Response:
                     display_name=form.display_name.data,
                     locale=str(get_locale() or "en"),
                     timezone=form.timezone.data,
-                    term_id=int(form.term_id.data) if form.term_id.data.isdigit() else None,
+                    term_id=form.term_id.data,
                     today=today(),
                 )
         except ServiceError as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -11,6 +11,7 @@ from matcher import mail
 from matcher.models import MatchRound, Role
 from matcher.services import ServiceError, adjust, publishing, rounds
 from matcher.web.access import guard_blueprint
+from matcher.web.converters import id_arg
 from matcher.web.forms.rounds import PersonForm, RoundSettingsForm
 from matcher.web.util import attempt, flash_form_errors, found_or_404, term_or_404, today, use_case
 
@@ -87,7 +88,7 @@ def adjust_round(term_id: int, number: int, action: str) -> BaseResponse:
 
 @bp.post("/constraints/<int:constraint_id>/delete")
 def remove_constraint(term_id: int, constraint_id: int) -> BaseResponse:
-    round_ = _round(term_id, request.args.get("round", type=int) or 0)
+    round_ = _round(term_id, id_arg("round") or 0)
     form = PersonForm()
     if form.validate_on_submit():
         attempt(lambda: adjust.remove_constraint(round_, constraint_id, by=current_user))
@@ -97,8 +98,8 @@ def remove_constraint(term_id: int, constraint_id: int) -> BaseResponse:
 @bp.get("/rounds/<int:number>/alternatives")
 def alternatives(term_id: int, number: int) -> str | BaseResponse:
     round_ = _round(term_id, number)
-    student_id = request.args.get("student", type=int)
-    volunteer_id = request.args.get("volunteer", type=int)
+    student_id = id_arg("student")
+    volunteer_id = id_arg("volunteer")
     if (student_id is None) == (volunteer_id is None):
         abort(400)
     try:
@@ -123,8 +124,8 @@ def alternatives(term_id: int, number: int) -> str | BaseResponse:
 @bp.get("/rounds/compare")
 def compare(term_id: int) -> str:
     term = term_or_404(term_id)
-    a = rounds.get_round(term, request.args.get("a", type=int) or 0)
-    b = rounds.get_round(term, request.args.get("b", type=int) or 0)
+    a = rounds.get_round(term, id_arg("a") or 0)
+    b = rounds.get_round(term, id_arg("b") or 0)
     if a is None or b is None:
         abort(404)
     return render_template("rounds/compare.html", term=term, comparison=rounds.compare_rounds(a, b))

@@ -62,6 +62,7 @@ def safe_next(target: str | None, fallback: str = "main.home") -> str:
             and target.startswith("/")
             and not target.startswith(("//", "/\\"))
             and "\\" not in target
+            and target.isprintable()
         ):
             return target
     return url_for(fallback)

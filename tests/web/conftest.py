@@ -1,4 +1,4 @@
-"""Fixtures for tests that need an app built with other settings (production, proxies, Redis)."""
+"""Fixtures for the web tests: the seeded world, and apps built with other settings."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Flask
 from matcher import create_app
 from matcher.extensions import db, limiter
 from tests.helpers import IsolatedClient, TestConfig
+from tests.web.world import World, seed_world
 
 
 @pytest.fixture
@@ -55,3 +56,9 @@ def reset_limits(app: Flask) -> Iterator[Callable[..., None]]:
     yield lower
     app.config.update(saved)
     limiter.reset()
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    """A published term and an open one with a draft round: every kind of row exists."""
+    return seed_world()

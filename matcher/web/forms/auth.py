@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from matcher.services.accounts import MIN_PASSWORD_LENGTH
-from matcher.web.forms.fields import TimezoneField
+from matcher.web.forms.base import Form
+from matcher.web.forms.fields import IdField, TimezoneField
 from matcher.web.labels import choices
 
 
@@ -63,13 +63,13 @@ def _display_name() -> StringField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email()
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class SetupForm(FlaskForm):
+class SetupForm(Form):
     display_name = _display_name()
     email = _email()
     password = _new_password(_l("Password"))
@@ -77,8 +77,8 @@ class SetupForm(FlaskForm):
     timezone = TimezoneField(_l("Time zone"))
 
 
-class RegisterForm(FlaskForm):
-    term_id = HiddenField()
+class RegisterForm(Form):
+    term_id = IdField()  # the term the form was shown for; None if it names none
     role = RadioField(
         _l("I join as"),
         choices=choices({"student": _l("A student"), "volunteer": _l("A volunteer tutor")}),
@@ -95,7 +95,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
@@ -103,12 +103,12 @@ class ChangePasswordForm(FlaskForm):
     confirm = _confirm()
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(
         _l("Your password, to confirm"), validators=[DataRequired(_l("Enter your password."))]
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = RadioField(choices=choices({"en": "English", "ko": "한국어"}))
     next = HiddenField()

@@ -1,18 +1,20 @@
-"""Custom fields: the weekly availability grid, checkbox lists, time zones."""
+"""Custom fields: the weekly availability grid, checkbox lists, time zones, ids, numbers."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectField, SelectMultipleField
+from wtforms import DecimalField, Field, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from matcher.engine.vocab import SLOTS_PER_WEEK
 from matcher.models.profile import EMPTY_WEEK
 from matcher.services.timezones import timezone_names
+from matcher.web.converters import parse_id
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -63,3 +65,29 @@ class TimezoneField(SelectField):
             raise ValidationError(
                 _l("“%(zone)s” is not a time zone we know. Pick one from the list.", zone=self.data)
             )
+
+
+class IdField(IntegerField):
+    """The id of a row, sent back by the page: None when absent or not an id the database
+    could hold (then it names nothing, and the view says what is missing)."""
+
+    widget = HiddenInput()
+    data: Any  # int | None, but typed like every other (untyped) WTForms field
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if valuelist:
+            with suppress(ValueError):
+                self.data = parse_id(valuelist[0])
+
+
+class FiniteDecimalField(DecimalField):
+    """A decimal number, refusing the NaN and infinities that `Decimal` would accept."""
+
+    data: Any
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if valuelist and self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(_l("Give an ordinary number, such as 2 or 1.5."))

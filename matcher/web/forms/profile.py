@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from matcher.services.profiles import MIN_SLOTS
 from matcher.web import labels
+from matcher.web.forms.base import Form
 from matcher.web.forms.fields import AvailabilityField, MultiCheckboxField, TimezoneField
 
 NO_PREFERENCE = ""
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """Fields both roles fill in."""
 
     display_name = StringField(

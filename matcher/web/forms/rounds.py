@@ -3,13 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, IntegerField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from matcher import engine
 from matcher.engine.vocab import CRITERIA
 from matcher.web import labels
+from matcher.web.forms.base import Form
+from matcher.web.forms.fields import FiniteDecimalField, IdField
 
 _WEIGHT = {
     "validators": [
@@ -19,14 +20,14 @@ _WEIGHT = {
 }
 
 
-class RoundSettingsForm(FlaskForm):
+class RoundSettingsForm(Form):
     weight_overlap = IntegerField(_l("Common time"), default=30, **_WEIGHT)
     weight_interests = IntegerField(_l("Shared interests"), default=15, **_WEIGHT)
     weight_goals = IntegerField(_l("Goals the tutor supports"), default=20, **_WEIGHT)
     weight_level = IntegerField(_l("Level fit"), default=15, **_WEIGHT)
     weight_gender = IntegerField(_l("Gender preference"), default=10, **_WEIGHT)
     weight_continuity = IntegerField(_l("Same partner as last term"), default=10, **_WEIGHT)
-    min_overlap_hours = DecimalField(
+    min_overlap_hours = FiniteDecimalField(
         _l("Minimum common time (hours a week)"),
         default=2,
         places=1,
@@ -68,14 +69,14 @@ class RoundSettingsForm(FlaskForm):
         )
 
 
-class PersonForm(FlaskForm):
-    student_id = IntegerField(validators=[Optional()])
-    volunteer_id = IntegerField(validators=[Optional()])
-    other_student_id = IntegerField(validators=[Optional()])
+class PersonForm(Form):
+    student_id = IdField()
+    volunteer_id = IdField()
+    other_student_id = IdField()
     reason = TextAreaField(_l("Reason for the override"), validators=[Length(max=500)])
 
 
-class EndPairForm(FlaskForm):
+class EndPairForm(Form):
     reason = TextAreaField(
         _l("Why does the pair end?"),
         validators=[
@@ -85,7 +86,7 @@ class EndPairForm(FlaskForm):
     )
 
 
-class RematchRequestForm(FlaskForm):
+class RematchRequestForm(Form):
     reason = TextAreaField(
         _l("Anything the coordinators should know (optional, only they see it)"),
         validators=[Length(max=1000)],

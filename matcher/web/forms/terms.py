@@ -1,29 +1,49 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from matcher.services.terms import TermData
 from matcher.web import labels
+from matcher.web.converters import parse_id
+from matcher.web.forms.base import Form
 from matcher.web.forms.fields import MultiCheckboxField
 
 _DATE = _l("Enter a date as YYYY-MM-DD.")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+LONGEST_TERM = dt.timedelta(days=366)
 
 
-class TermForm(FlaskForm):
+def in_program_years(form: Any, field: Any) -> None:
+    """A date from 2000 to 2100: a typo such as 9999 would make every week of it count."""
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(
+            _l(
+                "Give a date between %(first)d and %(last)d.",
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
+
+
+def _date_field(label: Any) -> DateField:
+    return DateField(label, validators=[DataRequired(_DATE), in_program_years])
+
+
+class TermForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Give the term a name.")), Length(max=120)],
         description=_l("For example “Spring 2027”."),
     )
-    starts_on = DateField(_l("First day of the term"), validators=[DataRequired(_DATE)])
-    ends_on = DateField(_l("Last day of the term"), validators=[DataRequired(_DATE)])
-    applications_open_on = DateField(_l("Applications open"), validators=[DataRequired(_DATE)])
-    applications_close_on = DateField(_l("Applications close"), validators=[DataRequired(_DATE)])
+    starts_on = _date_field(_l("First day of the term"))
+    ends_on = _date_field(_l("Last day of the term"))
+    applications_open_on = _date_field(_l("Applications open"))
+    applications_close_on = _date_field(_l("Applications close"))
     status = SelectField(
         _l("Status"),
         choices=labels.choices(labels.TERM_STATUSES),
@@ -34,6 +54,8 @@ class TermForm(FlaskForm):
     def validate_ends_on(self, field: Any) -> None:
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:
             raise ValidationError(_l("The term must end after it starts."))
+        if self.starts_on.data and field.data and field.data - self.starts_on.data > LONGEST_TERM:
+            raise ValidationError(_l("A term lasts a year at most: choose an earlier last day."))
 
     def validate_applications_close_on(self, field: Any) -> None:
         opened = self.applications_open_on.data
@@ -51,10 +73,10 @@ class TermForm(FlaskForm):
         )
 
 
-class EnrollmentActionForm(FlaskForm):
+class EnrollmentActionForm(Form):
     """Approve, withdraw or reset one or several applications."""
 
-    enrollment_ids = MultiCheckboxField(coerce=int, choices=[])
+    enrollment_ids = MultiCheckboxField(coerce=parse_id, choices=[])
     action = SelectField(
         choices=labels.choices(
             {
