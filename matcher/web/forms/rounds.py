@@ -4,11 +4,26 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from matcher import engine
 from matcher.engine.vocab import CRITERIA
+from matcher.models import TermStatus
 from matcher.web import labels
 
 _WEIGHT = {
@@ -48,6 +63,10 @@ class RoundSettingsForm(FlaskForm):
     lock_continue_partner = BooleanField(
         _l("Keep pairs from last term when both people asked to continue"), default=True
     )
+    start_fresh = BooleanField(
+        _l("Start fresh: drop the term's locks, forbids, swaps and pairs made by hand"),
+        default=False,
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
@@ -66,6 +85,17 @@ class RoundSettingsForm(FlaskForm):
             objective=self.objective.data,
             lock_continue_partner=bool(self.lock_continue_partner.data),
         )
+
+
+class NextStepForm(FlaskForm):
+    """The term page's button that moves the term to its next status."""
+
+    status = HiddenField(
+        validators=[
+            DataRequired(_l("Choose a status from the list.")),
+            AnyOf([s.value for s in TermStatus], _l("Choose a status from the list.")),
+        ]
+    )
 
 
 class PersonForm(FlaskForm):
