@@ -101,7 +101,11 @@ class RoundPair(Base):
 
 
 class PairConstraint(Base):
-    """A coordinator's "must pair" (lock) or "never pair" (forbid) for a term."""
+    """A coordinator's "must pair" (lock) or "never pair" (forbid) for a term.
+
+    A lock's origin says how the coordinator made it: locked as the round proposed it, or
+    made by a swap or by hand in a round; every later run keeps it (see services.rounds).
+    """
 
     __tablename__ = "pair_constraint"
     __table_args__ = (UniqueConstraint("term_id", "student_id", "volunteer_id"),)
@@ -112,6 +116,9 @@ class PairConstraint(Base):
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     kind: Mapped[ConstraintKind] = mapped_column(checked_enum(ConstraintKind, "kind", 10))
     override_reason: Mapped[str] = mapped_column(Text, default="")  # a lock that breaks a rule
+    origin: Mapped[PairOrigin] = mapped_column(
+        checked_enum(PairOrigin, "origin", 20), default=PairOrigin.LOCKED
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 

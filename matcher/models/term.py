@@ -16,6 +16,12 @@ if TYPE_CHECKING:
 
 
 class TermStatus(enum.StrEnum):
+    """draft -> open (applications) -> matching -> published (running) -> closed.
+
+    services.terms.change_status is the one place that moves a term along (see TRANSITIONS
+    there); PUBLISHED is the running term, set when its pairs are published.
+    """
+
     DRAFT = "draft"
     OPEN = "open"
     MATCHING = "matching"
@@ -45,6 +51,7 @@ class Term(Base):
     published_round_id: Mapped[int | None] = mapped_column(
         ForeignKey("match_round.id", ondelete="SET NULL", use_alter=True)
     )
+    closed_on: Mapped[dt.date | None]  # set when the term closes: contacts hide 30 days later
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     enrollments: Mapped[list[Enrollment]] = relationship(

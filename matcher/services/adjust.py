@@ -20,14 +20,29 @@ from matcher.models import (
     User,
 )
 from matcher.services import audit
+from matcher.services.constraints import (
+    MADE_IN_ROUND,
+    drop_made_in_round,
+    find_constraint,
+    keep_made_in_round,
+    set_constraint,
+)
 from matcher.services.errors import ServiceError
-from matcher.services.rounds import find_constraint, refresh_figures, set_constraint
+from matcher.services.rounds import is_editable, refresh_figures
 from matcher.services.snapshot import TermPeople, engine_id, thaw
 
 
 def _editable(round_: MatchRound) -> None:
     if round_.status != RoundStatus.DRAFT:
         raise ServiceError(_("This round is published; run a new round to change pairs."))
+    if not is_editable(round_):
+        raise ServiceError(
+            _(
+                "Round %(n)d is an earlier draft and is read-only. Adjust the latest round, "
+                "or publish this one as it is.",
+                n=round_.number,
+            )
+        )
 
 
 def _pair_of_student(round_: MatchRound, student_id: int) -> RoundPair | None:
@@ -48,6 +63,7 @@ def lock_pair(round_: MatchRound, student_id: int, *, by: User) -> None:
         ConstraintKind.LOCK,
         by=by,
         reason=pair.override_reason,
+        origin=pair.origin if pair.origin in MADE_IN_ROUND else PairOrigin.LOCKED,
     )
     audit.record(
         by, "pair.locked", term_id=round_.term_id, student=student_id, volunteer=pair.volunteer_id
@@ -58,7 +74,7 @@ def remove_constraint(round_: MatchRound, constraint_id: int, *, by: User) -> No
     constraint = db.session.get(PairConstraint, constraint_id)
     if constraint is None or constraint.term_id != round_.term_id:
         raise ServiceError(_("That lock or forbid no longer exists. Reload the page."))
-    if constraint.kind == ConstraintKind.LOCK and round_.status == RoundStatus.DRAFT:
+    if constraint.kind == ConstraintKind.LOCK and is_editable(round_):
         pair = _pair_of_student(round_, constraint.student_id)
         if pair is not None and pair.volunteer_id == constraint.volunteer_id:
             pair.locked = False
@@ -159,6 +175,14 @@ def pair_by_hand(
     pair = RoundPair(**_round_pair(evaluation, PairOrigin.MANUAL, reason))
     round_.pairs.append(pair)
     refresh_figures(round_)
+    keep_made_in_round(
+        round_.term_id,
+        student_id,
+        volunteer_id,
+        PairOrigin.MANUAL,
+        by=by,
+        reason=pair.override_reason,
+    )
     audit.record(
         by,
         "pair.assigned",
@@ -179,6 +203,7 @@ def unpair(round_: MatchRound, student_id: int, *, by: User) -> None:
         raise ServiceError(_("This pair is locked. Unlock it first."))
     round_.pairs.remove(pair)
     refresh_figures(round_)
+    drop_made_in_round(round_.term_id, student_id)
     audit.record(
         by, "pair.unpaired", term_id=round_.term_id, student=student_id, volunteer=pair.volunteer_id
     )
@@ -200,6 +225,14 @@ def swap(round_: MatchRound, first: int, second: int, *, by: User, reason: str =
     for pair, evaluation in ((a, new_a), (b, new_b)):
         for key, value in _round_pair(evaluation, PairOrigin.SWAPPED, reason).items():
             setattr(pair, key, value)
+        keep_made_in_round(
+            round_.term_id,
+            pair.student_id,
+            pair.volunteer_id,
+            PairOrigin.SWAPPED,
+            by=by,
+            reason=pair.override_reason,
+        )
     refresh_figures(round_)
     audit.record(by, "pair.swapped", term_id=round_.term_id, students=[first, second])
 

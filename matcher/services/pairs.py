@@ -21,10 +21,11 @@ from matcher.models import (
     RematchRequest,
     Role,
     Term,
+    TermStatus,
     User,
 )
 from matcher.models.base import utcnow
-from matcher.services import audit
+from matcher.services import audit, terms
 from matcher.services.errors import ServiceError
 from matcher.services.profiles import engine_person
 from matcher.services.rounds import set_constraint
@@ -62,11 +63,12 @@ class PartnerCard:
     shared_interests: tuple[str, ...]
     format: str | None
     city: str
-    contact: str  # the route the partner chose to share
+    contact: str  # the route the partner chose to share; "" 30 days after the term closed
     my_timezone: str
     common_in_my_zone: tuple[CommonPeriod, ...]
     common_in_partner_zone: tuple[CommonPeriod, ...]
     requested_on: dt.date | None  # when I asked the coordinators for a new partner, if open
+    past: bool = False  # the term is closed: a past pair, read only (no re-match request)
 
     @property
     def hours(self) -> float:
@@ -138,11 +140,12 @@ def _card(user: User, pair: Pair, today: dt.date) -> PartnerCard:
         shared_interests=tuple(sorted(student.interests & volunteer.interests)),
         format=profile.format,
         city=profile.city,
-        contact=profile.contact,
+        contact="" if terms.contacts_hidden(term, today) else profile.contact,
         my_timezone=user.timezone,
         common_in_my_zone=common(user.timezone),
         common_in_partner_zone=common(partner.timezone),
         requested_on=request.created_at.date() if request is not None else None,
+        past=term.status == TermStatus.CLOSED,
     )
 
 
@@ -167,6 +170,9 @@ def request_rematch(user: User, pair: Pair, reason: str) -> RematchRequest:
         raise ServiceError(_("This is not your pair."))
     if pair.status != PairStatus.ACTIVE:
         raise ServiceError(_("This pair has ended already."))
+    term = db.session.get(Term, pair.term_id)
+    if term is not None and term.status == TermStatus.CLOSED:
+        raise ServiceError(_("This term is closed: its pairs are past pairs."))
     existing = _open_request(pair, user)
     if existing is not None:
         return existing

@@ -32,9 +32,9 @@ from matcher.models import (
     User,
 )
 from matcher.models.base import utcnow
-from matcher.services import audit
+from matcher.services import audit, terms
 from matcher.services.errors import ServiceError
-from matcher.services.rounds import active_pairs, latest_round
+from matcher.services.rounds import active_pairs, is_publishable
 from matcher.services.snapshot import engine_id, thaw
 
 
@@ -56,21 +56,25 @@ class PartnerEmail:
 def publish_round(round_: MatchRound, *, by: User, today: dt.date) -> Published:
     """Publish the round's pairs atomically and queue an email to each newly paired person.
 
-    Safe when two coordinators publish at once: the term's published round is set with a
-    conditional UPDATE, so exactly one transaction wins and the other changes nothing.
+    Any draft can be published (the one the coordinator chose, not only the latest); a
+    full round starts the term running, from open or matching. Safe when two coordinators
+    publish at once: the term's published round is set with a conditional UPDATE, so
+    exactly one transaction wins and the other changes nothing.
     """
     term = db.session.get(Term, round_.term_id)
     assert term is not None
     if round_.status != RoundStatus.DRAFT:
         raise ServiceError(_("Round %(n)d is already published.", n=round_.number))
-    latest = latest_round(term)
-    if latest is not None and latest.id != round_.id:
+    starts_term = round_.kind == RoundKind.FULL and term.published_round_id is None
+    if starts_term and not terms.can_publish(term):
+        terms.refuse_move(term, TermStatus.PUBLISHED)
+    if not is_publishable(round_):
         raise ServiceError(
             _(
-                "Round %(n)d is not the latest round of this term (round %(latest)d is). "
-                "Publish the latest round, or run a new one.",
+                "Round %(n)d can no longer be published: the pairs of %(term)s are published "
+                "or the term is closed.",
                 n=round_.number,
-                latest=latest.number,
+                term=term.name,
             )
         )
     if not round_.pairs:
@@ -139,6 +143,8 @@ def _publish(term: Term, round_: MatchRound, *, by: User, today: dt.date) -> lis
         db.session.add(pair)
         new_pairs.append(pair)
     db.session.flush()  # a student with an active pair already fails here, before commit
+    if round_.kind == RoundKind.FULL:
+        audit.record(by, "term.status_changed", term_id=term.id, new=TermStatus.PUBLISHED)
     audit.record(by, "round.published", term_id=term.id, round=round_.number, pairs=len(new_pairs))
     return new_pairs
 

@@ -16,19 +16,33 @@ from matcher.models import (
     ConstraintKind,
     MatchRound,
     Pair,
-    PairConstraint,
     PairStatus,
     RoundKind,
     RoundPair,
     RoundStatus,
     Term,
+    TermStatus,
     User,
 )
 from matcher.services import audit
+from matcher.services.constraints import (
+    adjustments,
+    constraints_of,
+    find_constraint,
+    set_constraint,
+    start_fresh,
+)
 from matcher.services.errors import ServiceError
 from matcher.services.snapshot import TermPeople, engine_id, freeze, term_people, thaw
 
 HISTOGRAM_BINS = 10
+
+__all__ = [
+    "adjustments",
+    "constraints_of",
+    "find_constraint",
+    "set_constraint",
+]  # re-exported for callers
 
 
 def latest_round(term: Term) -> MatchRound | None:
@@ -45,45 +59,33 @@ def rounds_of(term: Term) -> list[MatchRound]:
     )
 
 
+def is_editable(round_: MatchRound) -> bool:
+    """Only the latest draft of a term whose pairs it can still become takes adjustments;
+    earlier drafts stay as they were, read-only, to compare and to publish as they are."""
+    return (
+        round_.status == RoundStatus.DRAFT
+        and is_publishable(round_)
+        and db.session.scalar(
+            select(func.max(MatchRound.number)).where(MatchRound.term_id == round_.term_id)
+        )
+        == round_.number
+    )
+
+
+def is_publishable(round_: MatchRound) -> bool:
+    """A draft of a term that is not closed; a full round only until the term's pairs are
+    published (then re-match rounds follow)."""
+    term = db.session.get(Term, round_.term_id)
+    assert term is not None
+    if round_.status != RoundStatus.DRAFT or term.status == TermStatus.CLOSED:
+        return False
+    return round_.kind == RoundKind.REMATCH or term.published_round_id is None
+
+
 def get_round(term: Term, number: int) -> MatchRound | None:
     return db.session.scalar(
         select(MatchRound).where(MatchRound.term_id == term.id, MatchRound.number == number)
     )
-
-
-def constraints_of(term_id: int) -> list[PairConstraint]:
-    return list(
-        db.session.scalars(
-            select(PairConstraint)
-            .where(PairConstraint.term_id == term_id)
-            .order_by(PairConstraint.id)
-        )
-    )
-
-
-def find_constraint(term_id: int, student_id: int, volunteer_id: int) -> PairConstraint | None:
-    return db.session.scalar(
-        select(PairConstraint).where(
-            PairConstraint.term_id == term_id,
-            PairConstraint.student_id == student_id,
-            PairConstraint.volunteer_id == volunteer_id,
-        )
-    )
-
-
-def set_constraint(
-    term_id: int, student_id: int, volunteer_id: int, kind: str, *, by: User, reason: str = ""
-) -> None:
-    """Make the pair locked or forbidden for the term (one constraint per pair)."""
-    constraint = find_constraint(term_id, student_id, volunteer_id)
-    if constraint is None:
-        constraint = PairConstraint(
-            term_id=term_id, student_id=student_id, volunteer_id=volunteer_id
-        )
-        db.session.add(constraint)
-    constraint.kind = ConstraintKind(kind)
-    constraint.override_reason = reason
-    constraint.created_by_id = by.id
 
 
 def active_pairs(term: Term) -> list[Pair]:
@@ -103,11 +105,15 @@ def _names(user_ids: set[int]) -> dict[int, str]:
     return dict(rows.all())
 
 
-def _engine_inputs(term: Term, people: TermPeople) -> dict[str, Any]:
+Origins = dict[tuple[str, str], tuple[PairOrigin, str]]
+
+
+def _engine_inputs(term: Term, people: TermPeople) -> tuple[dict[str, Any], Origins]:
     """Locks, forbids and kept pairs for the engine, refusing locks on absent people.
 
     A lock that breaks a rule (with the coordinator's reason) goes to the engine as a kept
-    pair, which it does not check.
+    pair, which it does not check. "origins" says how each lock was made (locked, swapped,
+    by hand), so that the new round shows a kept swap as a swap.
     """
     in_pool = people.ids()
     constraints = constraints_of(term.id)
@@ -115,6 +121,7 @@ def _engine_inputs(term: Term, people: TermPeople) -> dict[str, Any]:
     locks: list[tuple[str, str]] = []
     overrides: list[tuple[str, str]] = []
     forbids: list[tuple[str, str]] = []
+    origins: dict[tuple[str, str], tuple[PairOrigin, str]] = {}
     for c in constraints:
         pair = (engine_id(c.student_id), engine_id(c.volunteer_id))
         if c.kind == ConstraintKind.FORBID:
@@ -135,16 +142,31 @@ def _engine_inputs(term: Term, people: TermPeople) -> dict[str, Any]:
                 )
             )
         (overrides if c.override_reason else locks).append(pair)
-    return {"locks": locks, "forbids": forbids, "kept": overrides}
+        origins[pair] = (c.origin, c.override_reason)
+    return {"locks": locks, "forbids": forbids, "kept": overrides}, origins
 
 
-def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> MatchRound:
-    """Solve the term's matching into a new draft round (a re-match once pairs are published)."""
+def run_round(
+    term: Term, settings: engine.Settings, *, by: User | None, fresh: bool = False
+) -> MatchRound:
+    """Solve the term's matching into a new draft round (a re-match once pairs are published).
+
+    The run keeps the term's locks, forbids, swaps and hand-made pairs; `fresh` drops them
+    all first (audit-logged with how many).
+    """
+    if term.status in (TermStatus.DRAFT, TermStatus.CLOSED):
+        raise ServiceError(
+            _("Rounds run only while a term is open, matching or running; this one is not.")
+        )
+    if fresh:
+        start_fresh(term, by=by)
     people = _people_to_match(term)
-    inputs = _engine_inputs(term, people)
+    inputs, origins = _engine_inputs(term, people)
     kind = RoundKind.FULL if term.published_round_id is None else RoundKind.REMATCH
     if kind == RoundKind.REMATCH:
         inputs = _rematch_scope(term, people, inputs)
+        # The active pairs a re-match keeps stay "kept" (publishing skips them).
+        origins = {pair: origins[pair] for pair in inputs["locks"] if pair in origins}
     result = _solve(term, people, settings, inputs)
     round_ = MatchRound(
         term_id=term.id,
@@ -160,9 +182,8 @@ def run_round(term: Term, settings: engine.Settings, *, by: User | None) -> Matc
         seconds=float(result.stats.get("seconds", {}).get("total", 0.0)),
         created_by_id=by.id if by else None,
     )
-    # In a full round the only kept pairs are the coordinator's locks that break a rule.
-    overrides = set(inputs["kept"]) if kind == RoundKind.FULL else set()
-    round_.pairs.extend(_round_pair(p, overrides) for p in result.pairs)
+    # In a full round the engine's kept pairs are the coordinator's locks that break a rule.
+    round_.pairs.extend(_round_pair(p, origins) for p in result.pairs)
     refresh_figures(round_)
     db.session.add(round_)
     db.session.flush()
@@ -215,8 +236,14 @@ def _next_number(term: Term) -> int:
     return (db.session.scalar(query) or 0) + 1
 
 
-def _round_pair(pair: engine.Pair, overrides: set[tuple[str, str]]) -> RoundPair:
-    """The engine's pair as the round stores it; a lock kept over a rule says so."""
+def _round_pair(pair: engine.Pair, origins: Origins) -> RoundPair:
+    """The engine's pair as the round stores it; a coordinator's kept pair says how it was
+    made (locked, swapped, by hand) and keeps its reason."""
+    origin, reason = pair.origin, ""
+    if pair.origin in (PairOrigin.LOCKED, PairOrigin.KEPT) or pair.locked:
+        found = origins.get((pair.student_id, pair.volunteer_id))
+        if found is not None:
+            origin, reason = found
     return RoundPair(
         student_id=int(pair.student_id),
         volunteer_id=int(pair.volunteer_id),
@@ -224,10 +251,9 @@ def _round_pair(pair: engine.Pair, overrides: set[tuple[str, str]]) -> RoundPair
         overlap_hours=pair.overlap_hours,
         breakdown=[c.to_dict() for c in pair.breakdown],
         violations=[v.to_dict() for v in pair.violations],
-        locked=pair.locked,
-        origin=(
-            PairOrigin.LOCKED if (pair.student_id, pair.volunteer_id) in overrides else pair.origin
-        ),
+        locked=pair.locked or origin in (PairOrigin.SWAPPED, PairOrigin.MANUAL),
+        origin=origin,
+        override_reason=reason,
     )
 
 
@@ -285,10 +311,8 @@ class RoundView:
     unmatched_students: list[UnmatchedRow]
     unmatched_volunteers: list[UnmatchedRow]
     histogram: list[int] = field(default_factory=list)
-
-    @property
-    def editable(self) -> bool:
-        return self.round.status == RoundStatus.DRAFT
+    editable: bool = False  # the latest draft: lock, swap, pair by hand
+    publishable: bool = False  # any draft the coordinator chooses, until the term's published
 
 
 def view_round(round_: MatchRound) -> RoundView:
@@ -320,7 +344,16 @@ def view_round(round_: MatchRound) -> RoundView:
     bins = [0] * HISTOGRAM_BINS
     for p in round_.pairs:
         bins[min(int(p.score // (100 / HISTOGRAM_BINS)), HISTOGRAM_BINS - 1)] += 1
-    return RoundView(round_, people, rows, unmatched_s, unmatched_v, bins)
+    return RoundView(
+        round_,
+        people,
+        rows,
+        unmatched_s,
+        unmatched_v,
+        bins,
+        editable=is_editable(round_),
+        publishable=is_publishable(round_),
+    )
 
 
 @dataclass

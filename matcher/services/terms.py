@@ -55,18 +55,94 @@ def _check(data: TermData, term: Term | None) -> None:
 def create_term(data: TermData, *, by: User) -> Term:
     _check(data, None)
     term = Term(**{**data.__dict__, "name": data.name.strip()})
+    if term.status == TermStatus.CLOSED:  # a past term, entered after the fact
+        term.closed_on = data.ends_on
     db.session.add(term)
     db.session.flush()
     audit.record(by, "term.created", term_id=term.id, name=term.name)
     return term
 
 
-def update_term(term: Term, data: TermData, *, by: User) -> Term:
+def update_term(term: Term, data: TermData, *, by: User, today: dt.date) -> Term:
     _check(data, term)
+    status = TermStatus(data.status)
+    if status != term.status:
+        refuse_move(term, status)
     for key, value in data.__dict__.items():
-        setattr(term, key, value.strip() if key == "name" else value)
+        if key != "status":
+            setattr(term, key, value.strip() if key == "name" else value)
+    if status != term.status:
+        _move(term, status, by=by, today=today)
     audit.record(by, "term.updated", term_id=term.id, status=term.status)
     return term
+
+
+# The term's life: draft -> open (applications) -> matching -> published (running) -> closed.
+# A coordinator may step back from open to draft and from matching to open; publishing a
+# round (services.publishing) is the only way into "published", from open or matching.
+TRANSITIONS: dict[TermStatus, frozenset[TermStatus]] = {
+    TermStatus.DRAFT: frozenset({TermStatus.OPEN}),
+    TermStatus.OPEN: frozenset({TermStatus.DRAFT, TermStatus.MATCHING}),
+    TermStatus.MATCHING: frozenset({TermStatus.OPEN}),
+    TermStatus.PUBLISHED: frozenset({TermStatus.CLOSED}),
+    TermStatus.CLOSED: frozenset(),
+}
+# The next step the term page offers: (target status, what the button says is the sentence's).
+NEXT_STEP: dict[TermStatus, TermStatus | None] = {
+    TermStatus.DRAFT: TermStatus.OPEN,
+    TermStatus.OPEN: TermStatus.MATCHING,
+    TermStatus.MATCHING: None,  # the next step is to publish a round
+    TermStatus.PUBLISHED: TermStatus.CLOSED,
+    TermStatus.CLOSED: None,
+}
+
+
+def refuse_move(term: Term, status: TermStatus) -> None:
+    """A ServiceError saying why the term cannot go from its status to `status`, if it cannot."""
+    if status == TermStatus.PUBLISHED and term.status in (TermStatus.OPEN, TermStatus.MATCHING):
+        raise ServiceError(_("A term starts running when you publish one of its rounds."), "status")
+    if term.status == TermStatus.CLOSED:
+        raise ServiceError(_("This term is closed; a closed term does not change any more."))
+    if status not in TRANSITIONS[TermStatus(term.status)]:
+        raise ServiceError(
+            _(
+                "A term cannot go from “%(old)s” to “%(new)s”. It goes draft, open, matching, "
+                "running (published), closed.",
+                old=term.status,
+                new=status,
+            ),
+            "status",
+        )
+
+
+def _move(term: Term, status: TermStatus, *, by: User | None, today: dt.date) -> None:
+    old = term.status
+    term.status = status
+    term.closed_on = today if status == TermStatus.CLOSED else None
+    audit.record(by, "term.status_changed", term_id=term.id, old=old, new=status)
+
+
+def change_status(term: Term, status: str, *, by: User, today: dt.date) -> None:
+    """Move the term one step along its life, or refuse with a message (the one place)."""
+    if status not in set(TermStatus):
+        raise ServiceError(_("Choose a status from the list."), "status")
+    refuse_move(term, TermStatus(status))
+    _move(term, TermStatus(status), by=by, today=today)
+
+
+CONTACT_DAYS_AFTER_CLOSE = 30
+
+
+def can_publish(term: Term) -> bool:
+    """Whether publishing a full round may start the term (from open or matching)."""
+    return term.status in (TermStatus.OPEN, TermStatus.MATCHING)
+
+
+def contacts_hidden(term: Term, today: dt.date) -> bool:
+    """A closed term's partners stop seeing each other's contact details 30 days on."""
+    return term.closed_on is not None and today >= term.closed_on + dt.timedelta(
+        days=CONTACT_DAYS_AFTER_CLOSE
+    )
 
 
 def get_term(term_id: int) -> Term | None:

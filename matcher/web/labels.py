@@ -99,7 +99,7 @@ TERM_STATUSES = {
     TermStatus.DRAFT: _l("Draft"),
     TermStatus.OPEN: _l("Open for applications"),
     TermStatus.MATCHING: _l("Matching"),
-    TermStatus.PUBLISHED: _l("Pairs published"),
+    TermStatus.PUBLISHED: _l("Running (pairs published)"),
     TermStatus.CLOSED: _l("Closed"),
 }
 ENROLLMENT_STATUSES = {
@@ -140,6 +140,8 @@ AUDIT_ACTIONS = {
     "student_profile.viewed": _l("Viewed a student's profile"),
     "term.created": _l("Created a term"),
     "term.updated": _l("Changed a term"),
+    "term.status_changed": _l("Moved a term to its next step"),
+    "round.started_fresh": _l("Dropped a term's adjustments to start fresh"),
     "enrollment.applied": _l("Applied to a term"),
     "enrollment.approved": _l("Approved an application"),
     "enrollment.withdrawn": _l("Withdrew an application"),

@@ -36,7 +36,9 @@ def run(term_id: int) -> BaseResponse:
         return redirect(url_for("terms.show", term_id=term.id))
     try:
         with use_case():
-            round_ = rounds.run_round(term, form.settings(), by=current_user)
+            round_ = rounds.run_round(
+                term, form.settings(), by=current_user, fresh=bool(form.start_fresh.data)
+            )
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(url_for("terms.show", term_id=term.id))

@@ -11,11 +11,19 @@ from wtforms.fields.choices import SelectChoice
 
 from matcher.models import Role
 from matcher.services import ServiceError, dashboard, pairs, profiles, rounds, terms
+from matcher.web import labels
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
-from matcher.web.forms.rounds import RoundSettingsForm
+from matcher.web.forms.rounds import NextStepForm, RoundSettingsForm
 from matcher.web.forms.terms import EnrollmentActionForm, TermForm
-from matcher.web.util import flash_form_errors, found_or_404, term_or_404, use_case
+from matcher.web.util import (
+    attempt,
+    flash_form_errors,
+    found_or_404,
+    term_or_404,
+    today,
+    use_case,
+)
 
 bp = Blueprint("terms", __name__, url_prefix="/terms")
 guard_blueprint(bp, Role.COORDINATOR)
@@ -48,7 +56,7 @@ def edit(term_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             with use_case():
-                terms.update_term(term, form.term_data(), by=current_user)
+                terms.update_term(term, form.term_data(), by=current_user, today=today())
         except ServiceError as error:
             attach_error(form, error)
         else:
@@ -69,11 +77,28 @@ def show(term_id: int) -> str:
         heatmap=dashboard.week_heatmap(term, current_user.timezone),
         requests=pairs.open_requests(term),
         settings_form=RoundSettingsForm(),
+        adjustments=rounds.adjustments(term),
+        step_form=NextStepForm(),
         students=terms.enrollments(term, Role.STUDENT, status),
         volunteers=terms.enrollments(term, Role.VOLUNTEER, status),
         counts=terms.status_counts(term),
         action_form=EnrollmentActionForm(),
     )
+
+
+@bp.post("/<int:term_id>/status")
+def change_status(term_id: int) -> Response:
+    """The term page's next step: move the term along its life (the service says if not)."""
+    term = term_or_404(term_id)
+    form = NextStepForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: terms.change_status(term, form.status.data, by=current_user, today=today()),
+            _("The term is now “%(status)s”.", status=labels.TERM_STATUSES.get(form.status.data)),
+        )
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("terms.show", term_id=term.id))
 
 
 @bp.post("/<int:term_id>/enrollments")

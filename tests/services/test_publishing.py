@@ -106,13 +106,20 @@ def test_publish_through_the_page(client, auth, pool, coordinator):
     assert count(Pair) == 3
 
 
-def test_only_the_latest_round_can_be_published(pool, coordinator):
+def test_an_earlier_draft_can_be_published_and_the_others_become_read_only(pool, coordinator):
     term, _, _ = pool
     first = rounds.run_round(term, settings(), by=coordinator)
-    rounds.run_round(term, settings(objective="fair"), by=coordinator)
-    with pytest.raises(ServiceError, match="not the latest round"):
-        publishing.publish_round(first, by=coordinator, today=today())
-    assert count(Pair) == 0
+    second = rounds.run_round(term, settings(objective="fair"), by=coordinator)
+    assert not rounds.view_round(first).editable and rounds.view_round(first).publishable
+    assert rounds.view_round(second).editable
+    published = publish(first, coordinator)
+    assert published.pairs == len(first.pairs) == count(Pair)
+    assert term.published_round_id == first.id and term.status == "published"
+    view = rounds.view_round(second)
+    assert not view.editable and not view.publishable
+    with pytest.raises(ServiceError, match="no longer be published"):
+        publishing.publish_round(second, by=coordinator, today=today())
+    assert rounds.compare_rounds(first, second).same >= 0  # both stay comparable
 
 
 def test_failure_half_way_publishes_nothing(pool, coordinator, make_user):

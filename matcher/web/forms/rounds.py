@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
 from matcher import engine
 from matcher.engine.vocab import CRITERIA
+from matcher.models import TermStatus
 from matcher.web import labels
 from matcher.web.forms.base import Form
 from matcher.web.forms.fields import FiniteDecimalField, IdField
@@ -49,6 +50,10 @@ class RoundSettingsForm(Form):
     lock_continue_partner = BooleanField(
         _l("Keep pairs from last term when both people asked to continue"), default=True
     )
+    start_fresh = BooleanField(
+        _l("Start fresh: drop the term's locks, forbids, swaps and pairs made by hand"),
+        default=False,
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
@@ -67,6 +72,17 @@ class RoundSettingsForm(Form):
             objective=self.objective.data,
             lock_continue_partner=bool(self.lock_continue_partner.data),
         )
+
+
+class NextStepForm(Form):
+    """The term page's button that moves the term to its next status."""
+
+    status = HiddenField(
+        validators=[
+            DataRequired(_l("Choose a status from the list.")),
+            AnyOf([s.value for s in TermStatus], _l("Choose a status from the list.")),
+        ]
+    )
 
 
 class PersonForm(Form):
