@@ -73,9 +73,9 @@ def index_pairs(
 
 def _check_availability(who: str, value: Any) -> Availability:
     if isinstance(value, str):  # "0101...": the form profiles and snapshots store
-        week = tuple(c == "1" for c in value)
+        week = tuple(map("1".__eq__, value))
     else:
-        week = tuple(bool(x) for x in value)
+        week = tuple(map(bool, value))
     if len(week) != vocab.SLOTS_PER_WEEK:
         raise EngineError(f"{who}: availability has {len(week)} slots, not 336")
     return week

@@ -172,3 +172,17 @@ def test_roster_error_carries_file_row_and_column(files: Path) -> None:
     with pytest.raises(RosterError) as raised:
         read_students(files / "students.csv")
     assert (raised.value.row, raised.value.column) == (4, "gender")
+
+
+def test_phases_go_to_stderr_for_large_files_unless_quiet(
+    files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(files) == 0
+    assert capsys.readouterr().err == ""  # a dozen people: no phases
+    monkeypatch.setattr("matcher.__main__.PHASES_FROM", 10)
+    assert run(files) == 0
+    err = capsys.readouterr().err
+    assert "read the files:" in err and "match:" in err and "solve" in err
+    assert "write the pairs" in err
+    assert run(files, "--quiet") == 0
+    assert capsys.readouterr().err == ""
