@@ -44,8 +44,9 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy matcher/engine matcher/services
 
+# Engine benchmarks (docs/performance.md); BIG=1 adds N = 20,000 (a few minutes more).
 bench: install
-	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_engine.py $(if $(BIG),--big)
 
 # Refresh the message catalogs after changing user-facing strings.
 messages: install
