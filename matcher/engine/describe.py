@@ -64,9 +64,14 @@ class PairFacts:
             common[group] = common_times(self.problem, self.ri[group], self.ci[group], zone)[1]
         return common
 
+    @cached_property
+    def intervals(self) -> list[list[Interval]]:
+        """Per pair, the common times as intervals of the week."""
+        return intervals(self.problem, self.common)
+
     def breakdown(self, k: int) -> tuple[Criterion, ...]:
         s, v, problem = self.students[k], self.volunteers[k], self.problem
-        common = intervals(problem, self.common[k : k + 1])[0]
+        common = self.intervals[k]
         values = {c: float(self.values[c][k]) for c in self.values}
         weights = problem.settings.weights.as_dict()
         minutes = float(self.minutes[k])

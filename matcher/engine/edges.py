@@ -10,7 +10,7 @@ N x N array is ever held: the blocks are about 32 MB whatever N is.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,18 +68,22 @@ def feasible_edges(
     step = max(1, BLOCK_ENTRIES // max(1, len(csel)))
     width = len(problem.volunteers)
     banned = np.array(sorted(i * width + j for i, j in forbidden), dtype=np.int64)
-    s_type, v_type, table = _attribute_types(problem, rsel, csel)
+    types = attribute_types(problem, rsel, csel)
+    s_type, v_type = types.s_type, types.v_type
+    allowed = types.table(problem.attributes_ok)
+    table = allowed.reshape(-1)
     counts, cols, units = [np.zeros(1, dtype=np.int64)], [], []
     rights: dict[tuple[object, ...], NDArray[np.float32]] = {}
     for start in range(0, len(rsel), step):
         part = rsel[start : start + step]
-        minutes = problem.overlap(part, csel, rights)
-        r, c = np.nonzero(problem.enough_time(minutes))
-        keep = table[s_type[start + r], v_type[c]]
+        minutes = problem.overlap(part, csel, rights).reshape(-1)
+        at = np.flatnonzero(problem.enough_time(minutes))
+        r, c = np.divmod(at, len(csel))
+        keep = table[s_type[start + r] * allowed.shape[1] + v_type[c]]
         if len(banned):
             keep &= ~np.isin(part[r] * width + csel[c], banned)
-        r, c = r[keep], c[keep]
-        units.append(problem.units(part[r], csel[c], minutes[r, c]).astype(np.int32))
+        at, r, c = at[keep], r[keep], c[keep]
+        units.append(problem.units(part[r], csel[c], minutes[at]).astype(np.int32))
         cols.append(c.astype(np.int32))
         counts.append(np.bincount(r, minlength=len(part)))
     return Edges(
@@ -91,16 +95,33 @@ def feasible_edges(
     )
 
 
-def _attribute_types(problem: Problem, rsel: I64, csel: I64) -> tuple[I64, I64, Mask]:
-    """Each side's distinct rows of attributes, and which pairs of them are allowed."""
+@dataclass(frozen=True)
+class Types:
+    """The distinct rows of hard-constraint attributes of some students and volunteers.
+
+    ``s_type[k]`` is the type of student ``rsel[k]``, ``v_type[k]`` of volunteer
+    ``csel[k]``; `table` evaluates a rule once per pair of types.
+    """
+
+    problem: Problem
+    s_type: I64
+    v_type: I64
+    s_first: I64  # a student of each type (an index of the problem)
+    v_first: I64
+
+    def table(self, rule: Callable[[I64, I64], Mask]) -> Mask:
+        """``table[a, b]``: whether ``rule`` allows a student of type a with a volunteer of b."""
+        si, vi = np.meshgrid(self.s_first, self.v_first, indexing="ij")
+        return rule(si.reshape(-1), vi.reshape(-1)).reshape(si.shape)
+
+
+def attribute_types(problem: Problem, rsel: I64, csel: I64) -> Types:
+    """The types of ``rsel`` (students) and ``csel`` (volunteers), by format, city,
+    required or own gender and approval."""
     s, v = problem.s, problem.v
-    s_rows = np.stack([s.format, s.city, s.need], axis=1)[rsel]
-    v_rows = np.stack([v.format, v.city, v.gender, v.approved], axis=1)[csel]
-    s_first, s_type = _types(s_rows)
-    v_first, v_type = _types(v_rows)
-    si, vi = np.meshgrid(rsel[s_first], csel[v_first], indexing="ij")
-    table = problem.attributes_ok(si.reshape(-1), vi.reshape(-1)).reshape(si.shape)
-    return s_type, v_type, table
+    s_first, s_type = _types(np.stack([s.format, s.city, s.need], axis=1)[rsel])
+    v_first, v_type = _types(np.stack([v.format, v.city, v.gender, v.approved], axis=1)[csel])
+    return Types(problem, s_type, v_type, rsel[s_first], csel[v_first])
 
 
 def _types(rows: I64) -> tuple[I64, I64]:

@@ -82,41 +82,55 @@ Words = tuple[str, dict[str, Any]]  # a sentence and the facts it says
 def _overlap(
     s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]
 ) -> Words:
-    when = describe_times(common, s.timezone)
-    text = f"{duration(minutes)} a week in common"
-    text += f": {when}" if when else " (the times shift during the term)"
     facts = {
         "minutes": int(round(minutes)),
         "timezone": s.timezone,
         "intervals": [i.to_dict() for i in common],
     }
-    return text, facts
+    return _overlap_text(round(minutes), tuple(common), s.timezone), facts
+
+
+@lru_cache(maxsize=4096)
+def _overlap_text(minutes: int, common: tuple[Interval, ...], zone: str) -> str:
+    when = describe_times(common, zone)
+    text = f"{duration(minutes)} a week in common"
+    return text + (f": {when}" if when else " (the times shift during the term)")
 
 
 def _interests(
     s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]
 ) -> Words:
-    shared = sorted(s.interests & v.interests)
-    facts: dict[str, Any] = {"shared": shared, "student_count": len(s.interests)}
-    if not s.interests:
-        return "The student listed no interests", facts
+    shared = tuple(sorted(s.interests & v.interests))
+    facts: dict[str, Any] = {"shared": list(shared), "student_count": len(s.interests)}
+    return _interests_text(shared, len(s.interests)), facts
+
+
+@lru_cache(maxsize=4096)
+def _interests_text(shared: tuple[str, ...], count: int) -> str:
+    if not count:
+        return "The student listed no interests"
     if not shared:
-        return "No shared interests", facts
-    text = f"Shares {len(shared)} of the student's {len(s.interests)} interests: "
-    return text + _words([_label(i) for i in shared]), facts
+        return "No shared interests"
+    text = f"Shares {len(shared)} of the student's {count} interests: "
+    return text + _words([_label(i) for i in shared])
 
 
 def _goals(s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]) -> Words:
-    supported = [g for g in vocab.GOALS if g in s.goals and g in v.goals]
-    missing = [g for g in vocab.GOALS if g in s.goals and g not in v.goals]
-    facts: dict[str, Any] = {"supported": supported, "missing": missing}
-    if not s.goals:
-        return "The student chose no goals", facts
+    supported = tuple(g for g in vocab.GOALS if g in s.goals and g in v.goals)
+    missing = tuple(g for g in vocab.GOALS if g in s.goals and g not in v.goals)
+    facts: dict[str, Any] = {"supported": list(supported), "missing": list(missing)}
+    return _goals_text(supported, missing), facts
+
+
+@lru_cache(maxsize=1024)
+def _goals_text(supported: tuple[str, ...], missing: tuple[str, ...]) -> str:
+    if not supported and not missing:
+        return "The student chose no goals"
     named = _words([_label(g) for g in supported])
     if not missing:
-        return f"Supports all of the student's goals: {named}", facts
-    text = f"Supports {len(supported)} of the student's {len(s.goals)} goals"
-    return text + (f": {named}" if supported else ""), facts
+        return f"Supports all of the student's goals: {named}"
+    text = f"Supports {len(supported)} of the student's {len(supported) + len(missing)} goals"
+    return text + (f": {named}" if supported else "")
 
 
 def _level(s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]) -> Words:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from time import perf_counter
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.engine import reasons
-from matcher.engine.criteria import Problem
+from matcher.engine.criteria import GRID, Problem
 from matcher.engine.describe import PairFacts, describe
 from matcher.engine.edges import Edges, feasible_edges
 from matcher.engine.model import (
@@ -244,7 +245,7 @@ def assemble(work: Work, edges: Edges, solution: Solution, clock: Clock) -> Matc
     ]
     pairs_ij.sort(key=lambda p: (problem.students[p[0]].id, problem.volunteers[p[1]].id))
     facts = _facts(problem, [(i, j) for i, j, _ in pairs_ij], work.forbidden)
-    pairs = tuple(_pair(facts, k, o) for k, (_, _, o) in enumerate(pairs_ij))
+    pairs = _pairs(facts, [o for _, _, o in pairs_ij])
     unmatched_s, unmatched_v = _unmatched(work, edges, pairs_ij)
     clock.lap("explain")
     stats = _stats(work, edges, solution, pairs, (unmatched_s, unmatched_v))
@@ -252,16 +253,23 @@ def assemble(work: Work, edges: Edges, solution: Solution, clock: Clock) -> Matc
     return MatchResult(pairs, unmatched_s, unmatched_v, stats)
 
 
-def _pair(facts: PairFacts, k: int, origin: PairOrigin) -> Pair:
-    s, v = facts.students[k], facts.volunteers[k]
-    return Pair(
-        s.id,
-        v.id,
-        facts.score(k),
-        facts.hours(k),
-        origin,
-        Deferred(lambda: facts.breakdown(k)),
-        facts.violations(k) if origin == PairOrigin.KEPT else (),
+def _pairs(facts: PairFacts, origins: list[PairOrigin]) -> tuple[Pair, ...]:
+    """The result's pairs; each breakdown is worded when first read."""
+    scores = (facts.units / GRID).tolist()
+    hours = [round(m / 60, 2) for m in facts.minutes.tolist()]
+    return tuple(
+        Pair(
+            s.id,
+            v.id,
+            score,
+            hour,
+            origin,
+            Deferred(partial(facts.breakdown, k)),
+            facts.violations(k) if origin == PairOrigin.KEPT else (),
+        )
+        for k, (s, v, score, hour, origin) in enumerate(
+            zip(facts.students, facts.volunteers, scores, hours, origins, strict=True)
+        )
     )
 
 

@@ -72,10 +72,8 @@ def index_pairs(
 
 
 def _check_availability(who: str, value: Any) -> Availability:
-    if isinstance(value, str):  # "0101...": the form profiles and snapshots store
-        week = tuple(map("1".__eq__, value))
-    else:
-        week = tuple(map(bool, value))
+    # A string of "0"/"1" (as profiles and snapshots store it) or booleans.
+    week = tuple(map("1".__eq__, value)) if isinstance(value, str) else tuple(map(bool, value))
     if len(week) != vocab.SLOTS_PER_WEEK:
         raise EngineError(f"{who}: availability has {len(week)} slots, not 336")
     return week

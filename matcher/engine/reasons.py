@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from matcher.engine import explain
 from matcher.engine.criteria import Problem
-from matcher.engine.edges import BLOCK_ENTRIES, Edges
+from matcher.engine.edges import BLOCK_ENTRIES, Edges, attribute_types
 from matcher.engine.model import Student, Volunteer
 from matcher.engine.result import DeferredFacts, Facts, Unmatched
 
@@ -84,9 +84,10 @@ def _partners(edges: Edges, lone: I64, side: str) -> list[I64]:
         position = np.full(len(edges.csel), -1, dtype=np.int64)
         position[np.searchsorted(edges.csel, lone)] = np.arange(len(lone))
         which = position[edges.cols]
-        keep = which >= 0
-        which, found = which[keep], edges.rsel[edges.rows()[keep]]
-    order = np.lexsort((found, which))
+        at = np.flatnonzero(which >= 0)
+        rows = np.searchsorted(edges.indptr, at, side="right") - 1
+        which, found = which[at], edges.rsel[rows]
+    order = np.argsort(which, kind="stable")  # each group stays in ascending order
     which, found = which[order], found[order]
     bounds = np.searchsorted(which, np.arange(len(lone) + 1))
     return [found[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)]
@@ -124,20 +125,28 @@ def _masks(
     everyone = np.arange(len(who.others), dtype=np.int64)
     if who.name == "student":
         minutes = problem.overlap(lone, everyone)
-        si, vi = np.broadcast_arrays(lone[:, None], everyone[None, :])
+        types = attribute_types(problem, lone, everyone)
+        s_type, v_type = types.s_type[:, None], types.v_type[None, :]
+        si, vi = lone[:, None], everyone[None, :]
     else:
         minutes = problem.overlap(everyone, lone).T
-        si, vi = np.broadcast_arrays(everyone[None, :], lone[:, None])
+        types = attribute_types(problem, everyone, lone)
+        s_type, v_type = types.s_type[None, :], types.v_type[:, None]
+        si, vi = everyone[None, :], lone[:, None]
     width = len(problem.volunteers)
     banned = np.array(sorted(i * width + j for i, j in forbidden), dtype=np.int64)
     masks = {
         "overlap": problem.enough_time(minutes),
-        "format": problem.format_ok(si, vi),
-        "gender_required": problem.gender_ok(si, vi),
-        "not_approved": problem.approved[vi],
-        "forbidden": ~np.isin(si * width + vi, banned),
+        "format": types.table(problem.format_ok)[s_type, v_type],
+        "gender_required": types.table(problem.gender_ok)[s_type, v_type],
+        "not_approved": np.broadcast_to(problem.approved[vi], minutes.shape),
+        "forbidden": ~np.isin(si * width + vi, banned) if len(banned) else _everyone(minutes),
     }
     return masks, minutes
+
+
+def _everyone(like: NDArray[np.float32]) -> Mask:
+    return np.ones(like.shape, dtype=bool)
 
 
 def _chain(

@@ -83,30 +83,36 @@ class Graph:
 
 
 def places_graph(edges: Edges, capacity: I64) -> Graph:
-    """The graph of ``edges`` with each volunteer (column) as ``capacity[col]`` places."""
+    """The graph of ``edges`` with each volunteer (column) as ``capacity[col]`` places.
+
+    Students without any feasible pair are left out.
+    """
     counts = np.diff(edges.indptr)
     live_r = np.flatnonzero(counts)
-    used = np.zeros(edges.shape[1], dtype=bool)
-    used[edges.cols] = True
-    live_c = np.flatnonzero(used)
-    to_live = np.full(edges.shape[1], -1, dtype=np.int64)
-    to_live[live_c] = np.arange(len(live_c))
-    column = to_live[edges.cols]
-    places = capacity[live_c]
-    if not len(places) or places.max() == 1:
-        indptr = np.concatenate([[0], np.cumsum(counts[live_r])]).astype(np.int64)
-        return Graph(live_r, indptr, column.astype(np.int32), edges.units, live_c)
-    first = np.concatenate([[0], np.cumsum(places)[:-1]])
-    repeat = places[column]
-    offset = np.arange(repeat.sum()) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    per_row = np.bincount(edges.rows(), weights=repeat, minlength=len(counts)).astype(np.int64)
+    places = capacity.astype(np.int32)
+    place_col = np.repeat(np.arange(len(places), dtype=np.int64), places)
+    if not len(edges) or places.max() == 1:
+        return Graph(live_r, _live_indptr(edges.indptr, live_r), edges.cols, edges.units, place_col)
+    first = np.concatenate([[0], np.cumsum(places[:-1])]).astype(np.int32)
+    repeat = places[edges.cols]
+    ends = np.cumsum(repeat, dtype=np.int64)
+    # the k-th copy of an edge is place first[col] + (k - the copies before the edge)
+    shift = (first[edges.cols] - (ends - repeat)).astype(np.int32)
+    expanded = np.repeat(shift, repeat) + np.arange(ends[-1], dtype=np.int32)
+    before = np.concatenate([[0], ends])[edges.indptr]
     return Graph(
         live_r,
-        np.concatenate([[0], np.cumsum(per_row[live_r])]).astype(np.int64),
-        (np.repeat(first[column], repeat) + offset).astype(np.int32),
+        _live_indptr(before, live_r),
+        expanded,
         np.repeat(edges.units, repeat),
-        np.repeat(live_c, places),
+        place_col,
     )
+
+
+def _live_indptr(before: I64, live_r: I64) -> I64:
+    """Row pointers of the live rows, from the pointers of all rows (``before``)."""
+    lengths = before[live_r + 1] - before[live_r]
+    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
 
 
 def maximum_matching(graph: Graph) -> I64:
