@@ -77,9 +77,10 @@ class Graph:
     def at_least(self, threshold: int) -> Graph:
         """The same graph with only the edges scoring ``threshold`` or more."""
         keep = self.units >= threshold
-        counts = np.bincount(self.edge_rows()[keep], minlength=len(self.rows))
-        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        return Graph(self.rows, indptr, self.places[keep], self.units[keep], self.place_col)
+        kept = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
+        return Graph(
+            self.rows, kept[self.indptr], self.places[keep], self.units[keep], self.place_col
+        )
 
 
 def places_graph(edges: Edges, capacity: I64) -> Graph:
@@ -214,13 +215,13 @@ def fair_threshold(graph: Graph, matching: I64, target: int) -> tuple[int, Graph
     lowest = int(_matched_units(graph, matching).min())
     must = ~left_out_possible(graph, matching)
     highest = int(np.maximum.reduceat(graph.units, graph.indptr[:-1])[must].min(initial=TOP))
-    values = np.unique(graph.units)
+    values = np.flatnonzero(np.bincount(graph.units, minlength=TOP + 1))  # distinct, sorted
     values = values[(values >= lowest) & (values <= highest)]
     found = (lowest, graph.at_least(lowest), matching)  # the matching's edges all stay
     lo, hi = 0, len(values) - 1  # values[lo] always reaches the target
     probe = hi
     while lo < hi:
-        trial = graph.at_least(int(values[probe]))
+        trial = found[1].at_least(int(values[probe]))  # from the last graph that reached it
         trial_matching = maximum_matching(trial)
         if np.count_nonzero(trial_matching >= 0) == target:
             lo, found = probe, (int(values[probe]), trial, trial_matching)
