@@ -41,7 +41,7 @@ I64 = NDArray[np.int64]
 Mask = NDArray[np.bool_]
 
 TOP = 100 * GRID  # the highest score, in units
-DENSE_UP_TO = 150_000  # rows x places: at most this, the dense solver measures faster
+DENSE_UP_TO = 10_000  # rows x places: up to this (about 90 a side) dense measures faster
 
 
 @dataclass(frozen=True)
