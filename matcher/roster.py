@@ -16,6 +16,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,22 +71,27 @@ def parse_availability(text: str) -> tuple[bool, ...]:
     """``"Mon 19:00-21:00; Wed 20:00-22:30"`` -> 336 booleans; raises ValueError."""
     slots: set[int] = set()
     for entry in (e.strip() for e in text.split(";")):
-        if not entry:
-            continue
-        parts = entry.split()
-        if len(parts) != 2 or "-" not in parts[1]:
-            raise ValueError(f"{entry!r} is not like 'Mon 19:00-21:00'")
-        day = parts[0].capitalize()
-        if day not in vocab.DAYS:
-            raise ValueError(f"{parts[0]!r} is not a day (Mon ... Sun)")
-        start, end = (_half_hours(t, entry) for t in parts[1].split("-", 1))
-        if not start < end:
-            raise ValueError(f"{entry!r} ends before it starts")
-        first = vocab.DAYS.index(day) * vocab.SLOTS_PER_DAY
-        slots.update(range(first + start, first + end))
+        if entry:
+            slots.update(_entry(entry))
     if not slots:
         raise ValueError("no time given")
     return availability_from_slots(slots)
+
+
+@lru_cache(maxsize=4096)
+def _entry(entry: str) -> range:
+    """The slots of one ``"Mon 19:00-21:00"`` (entries repeat a lot across people)."""
+    parts = entry.split()
+    if len(parts) != 2 or "-" not in parts[1]:
+        raise ValueError(f"{entry!r} is not like 'Mon 19:00-21:00'")
+    day = parts[0].capitalize()
+    if day not in vocab.DAYS:
+        raise ValueError(f"{parts[0]!r} is not a day (Mon ... Sun)")
+    start, end = (_half_hours(t, entry) for t in parts[1].split("-", 1))
+    if not start < end:
+        raise ValueError(f"{entry!r} ends before it starts")
+    first = vocab.DAYS.index(day) * vocab.SLOTS_PER_DAY
+    return range(first + start, first + end)
 
 
 def _half_hours(text: str, entry: str) -> int:
@@ -210,12 +216,20 @@ PARSERS: dict[str, Parse] = {
 }
 
 
-def _fields(cls: type[Student] | type[Volunteer]) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls) if f.name not in NOT_IN_CSV)
+def _fields(cls: type[Student] | type[Volunteer]) -> tuple[tuple[str, Parse, str], ...]:
+    """Each field in the files: its name, how its cell is parsed, its column."""
+    return tuple(
+        (f.name, PARSERS.get(f.name, _Row.text), CSV_NAMES.get(f.name, f.name))
+        for f in fields(cls)
+        if f.name not in NOT_IN_CSV
+    )
 
 
-STUDENT_COLUMNS = tuple(CSV_NAMES.get(name, name) for name in _fields(Student))
-VOLUNTEER_COLUMNS = tuple(CSV_NAMES.get(name, name) for name in _fields(Volunteer))
+FIELDS = {cls: _fields(cls) for cls in (Student, Volunteer)}
+
+
+STUDENT_COLUMNS = tuple(column for _, _, column in FIELDS[Student])
+VOLUNTEER_COLUMNS = tuple(column for _, _, column in FIELDS[Volunteer])
 
 
 def _rows(source: Source, columns: Sequence[str], name: str | None) -> tuple[str, list[_Row]]:
@@ -276,9 +290,7 @@ def _unique(rows: list[_Row], make: Callable[[_Row], Any]) -> list[Any]:
 
 def _person(cls: type[P], row: _Row) -> P:
     """One row as a person: each field parsed from its column, then `person_from`."""
-    answers = {
-        name: PARSERS.get(name, _Row.text)(row, CSV_NAMES.get(name, name)) for name in _fields(cls)
-    }
+    answers = {name: parse(row, column) for name, parse, column in FIELDS[cls]}
     try:
         return person_from(cls, answers)
     except EngineError as error:

@@ -22,9 +22,9 @@ Words = tuple[I64, ...]  # a set of items as 16-bit words, one array per word
 GENDER_CODES = (*vocab.GENDERS, "")  # the last code: not given / no preference
 EXPERIENCE_SUPPORT = dict(zip(vocab.EXPERIENCE, (0.0, 0.5, 1.0), strict=True))
 KOREAN_SUPPORT = dict(zip(vocab.KOREAN_LEVELS, (0.0, 0.25, 0.75, 1.0), strict=True))
-BITS = np.zeros(1 << 16, dtype=np.float64)  # the number of bits set in each 16-bit word
-for _bit in range(16):
-    BITS += (np.arange(1 << 16) >> _bit) & 1
+# The number of bits set in each 16-bit word.
+BITS = np.unpackbits(np.arange(1 << 16, dtype=">u2").view(np.uint8)).reshape(-1, 16).sum(1)
+BITS = BITS.astype(np.float64)
 
 
 def support(volunteer: Volunteer) -> float:

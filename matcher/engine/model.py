@@ -176,12 +176,13 @@ def person_from(cls: type[P], values: Mapping[str, Any]) -> P:
     >>> person_from(Student, {"id": "7", "availability": "1" * 336, "gender": None}).gender
     ''
     """
-    taken = {
-        f.name: values[f.name]
-        for f in fields(cls)
-        if f.name in values and values[f.name] is not None
-    }
+    taken = {name: values[name] for name in _NAMES[cls] if values.get(name) is not None}
     return cls(**taken)
+
+
+_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in (Student, Volunteer)
+}
 
 
 @dataclass(frozen=True)
