@@ -56,7 +56,8 @@ def match(
     only_students: Collection[str] | None = None,
     only_volunteers: Collection[str] | None = None,
 ) -> MatchResult:
-    """Pair students with volunteers for a term, and explain the result.
+    """Pair students with volunteers for a term: a `MatchResult` of pairs with scores and
+    breakdowns (worded when first read), the unmatched with reasons, and statistics.
 
     Parameters
     ----------
@@ -66,22 +67,12 @@ def match(
         Weights, minimum common time, objective and continuity; defaults if omitted.
     term_start, term_end : date
         The term's first and last day: common time is measured on their real dates.
-    locks : pairs of (student_id, volunteer_id)
-        Pairs that must be in the result. A lock that breaks a hard constraint, a
-        forbid or a capacity raises `InvalidLock`.
-    forbids : pairs of (student_id, volunteer_id)
-        Pairs that must never be in the result.
-    kept : pairs of (student_id, volunteer_id)
-        Re-match mode: pairs kept exactly as they are (not checked, not moved); they
-        use their volunteer's places, and their students are not solved again.
-    only_students, only_volunteers : collections of ids, optional
-        Re-match mode: solve only these free people; the others are left out.
-
-    Returns
-    -------
-    MatchResult
-        Pairs with scores and breakdowns (worded when first read), the unmatched
-        with reasons, statistics.
+    locks, forbids : pairs of (student_id, volunteer_id)
+        Pairs that must be, or never be, in the result. A lock that breaks a hard
+        constraint, a forbid or a capacity raises `InvalidLock`.
+    kept, only_students, only_volunteers : re-match mode
+        Pairs kept exactly as they are (not checked, not moved; they use their
+        volunteer's places), and the only free people to solve (None: everyone).
 
     Examples
     --------

@@ -49,11 +49,23 @@ def edit(path: Path, row: int, column: str, value: str) -> None:
 
 def test_the_examples_pair_from_a_real_process(files: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "matcher", "match", str(files / "students.csv"),
-         str(files / "volunteers.csv"), "--out", str(files / "pairs.csv"),
-         "--constraints", str(files / "constraints.csv"), *TERM],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "matcher",
+            "match",
+            str(files / "students.csv"),
+            str(files / "volunteers.csv"),
+            "--out",
+            str(files / "pairs.csv"),
+            "--constraints",
+            str(files / "constraints.csv"),
+            *TERM,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "Matched 12 pairs" in done.stdout and "lowest" in done.stdout
     with (files / "pairs.csv").open(encoding="utf-8-sig", newline="") as handle:
@@ -148,13 +160,32 @@ def test_a_lock_that_breaks_a_hard_constraint_exits_2(
 
 def test_bad_arguments_exit_2(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as raised:
-        main(["match", "a.csv", "b.csv", "--out", "p.csv", "--term-start", "2025-13-01",
-              "--term-end", "2025-06-27"])  # fmt: skip
+        main(
+            [
+                "match",
+                "a.csv",
+                "b.csv",
+                "--out",
+                "p.csv",
+                "--term-start",
+                "2025-13-01",
+                "--term-end",
+                "2025-06-27",
+            ]
+        )
     assert raised.value.code == 2
     assert run(files, "--term-end", "2025-01-01") == 2
     assert "before" in capsys.readouterr().err
-    missing = main(["match", str(files / "none.csv"), str(files / "volunteers.csv"),
-                    "--out", str(files / "pairs.csv"), *TERM])  # fmt: skip
+    missing = main(
+        [
+            "match",
+            str(files / "none.csv"),
+            str(files / "volunteers.csv"),
+            "--out",
+            str(files / "pairs.csv"),
+            *TERM,
+        ]
+    )
     assert missing == 2
     assert not (files / "pairs.csv").exists()
 
