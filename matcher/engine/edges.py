@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from matcher.engine.criteria import Problem
 
+I16 = NDArray[np.int16]
 I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
 Mask = NDArray[np.bool_]
@@ -38,7 +39,7 @@ class Edges:
     csel: I64
     indptr: I64
     cols: I32
-    units: I32
+    units: I16  # scores in grid units: at most 100 * GRID, which int16 holds
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -83,7 +84,7 @@ def feasible_edges(
         if len(banned):
             keep &= ~np.isin(part[r] * width + csel[c], banned)
         at, r, c = at[keep], r[keep], c[keep]
-        units.append(problem.units(part[r], csel[c], minutes[at]).astype(np.int32))
+        units.append(problem.units(part[r], csel[c], minutes[at]).astype(np.int16))
         cols.append(c.astype(np.int32))
         counts.append(np.bincount(r, minlength=len(part)))
     return Edges(
@@ -91,7 +92,7 @@ def feasible_edges(
         csel,
         np.cumsum(np.concatenate(counts)),
         np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32),
-        np.concatenate(units) if units else np.zeros(0, dtype=np.int32),
+        np.concatenate(units) if units else np.zeros(0, dtype=np.int16),
     )
 
 

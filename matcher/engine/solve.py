@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bip
 from matcher.engine.criteria import GRID
 from matcher.engine.edges import Edges
 
+I16 = NDArray[np.int16]
 I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
 Mask = NDArray[np.bool_]
@@ -61,14 +62,14 @@ class Graph:
     rows: I64  # the row of ``Edges`` behind each graph row
     indptr: I64
     places: I32
-    units: I32
+    units: I16
     place_col: I64  # the column of ``Edges`` behind each place
 
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.rows), len(self.place_col)
 
-    def csr(self, data: NDArray[np.float64] | I32) -> csr_array:
+    def csr(self, data: NDArray[np.float64] | I16) -> csr_array:
         return csr_array((data, self.places, self.indptr.astype(np.int32)), shape=self.shape)
 
     def edge_rows(self) -> I64:
@@ -96,11 +97,15 @@ def places_graph(edges: Edges, capacity: I64) -> Graph:
         return Graph(live_r, _live_indptr(edges.indptr, live_r), edges.cols, edges.units, place_col)
     first = np.concatenate([[0], np.cumsum(places[:-1])]).astype(np.int32)
     repeat = places[edges.cols]
-    ends = np.cumsum(repeat, dtype=np.int64)
+    ends = np.cumsum(repeat, dtype=np.int32)  # fewer than 2**31 places: N x N / 10 x 3
     # the k-th copy of an edge is place first[col] + (k - the copies before the edge)
-    shift = (first[edges.cols] - (ends - repeat)).astype(np.int32)
-    expanded = np.repeat(shift, repeat) + np.arange(ends[-1], dtype=np.int32)
-    before = np.concatenate([[0], ends])[edges.indptr]
+    shift = first[edges.cols]
+    shift -= ends
+    shift += repeat
+    expanded = np.repeat(shift, repeat)
+    del shift
+    expanded += np.arange(len(expanded), dtype=np.int32)
+    before = np.where(edges.indptr > 0, ends[np.maximum(edges.indptr - 1, 0)], 0)
     return Graph(
         live_r,
         _live_indptr(before, live_r),
@@ -176,24 +181,33 @@ def _sparse(graph: Graph, matching: I64) -> tuple[I64, I64]:
 
     Rows go to the solver fewest edges first (it augments row by row, and a student
     with few choices placed early leaves short paths for the rest: about a fifth
-    faster on realistic rounds); the dummies come last in each row.
+    faster on realistic rounds); a row's dummy place comes after its real ones.
+    Costs are float32 (SciPy makes them float64): real costs are at most
+    ``TOP + 1`` and the dummy's is a power of two, all exact.
     """
     n_rows, n_places = graph.shape
     order = np.argsort(np.diff(graph.indptr), kind="stable")
-    dummy = left_out_possible(graph, matching)[order]
+    dummy = left_out_possible(graph, matching)[order].astype(np.int64)
     lengths = np.diff(graph.indptr)[order]
-    at = np.repeat(graph.indptr[order] - np.cumsum(lengths) + lengths, lengths)
-    at += np.arange(len(at))
-    ends = np.cumsum(lengths)[np.flatnonzero(dummy)]
-    big = float((n_rows + 1) * (TOP + 1))
-    dummies = n_places + np.arange(int(dummy.sum()), dtype=np.int32)
-    places = np.insert(graph.places[at], ends, dummies)
-    costs = np.insert((TOP + 1) - graph.units[at].astype(np.float64), ends, big)
-    indptr = np.concatenate([[0], np.cumsum(lengths + dummy)]).astype(np.int32)
-    shape = (n_rows, n_places + len(dummies))
-    rows, cols = min_weight_full_bipartite_matching(csr_array((costs, places, indptr), shape=shape))
-    real = cols < n_places
-    return order[np.asarray(rows)[real]].astype(np.int64), np.asarray(cols[real], dtype=np.int64)
+    indptr = np.concatenate([[0], np.cumsum(lengths + dummy)])
+    real = np.ones(int(indptr[-1]), dtype=bool)
+    real[indptr[1:][dummy == 1] - 1] = False
+    index = np.int32 if len(graph.places) < 2**31 else np.int64
+    # the k-th real edge of the reordered rows is edge (its row's first) + (k - row start)
+    at = np.repeat((graph.indptr[order] - (np.cumsum(lengths) - lengths)).astype(index), lengths)
+    at += np.arange(len(at), dtype=index)
+    places = np.empty(len(real), dtype=np.int32)
+    places[real] = graph.places[at]
+    places[~real] = n_places + np.arange(int(dummy.sum()), dtype=np.int32)
+    costs = np.empty(len(real), dtype=np.float32)
+    costs[real] = (TOP + 1) - graph.units[at]
+    costs[~real] = 2.0 ** np.ceil(np.log2((n_rows + 1) * (TOP + 1)))
+    del at
+    shape = (n_rows, n_places + int(dummy.sum()))
+    graph_csr = csr_array((costs, places, indptr.astype(np.int32)), shape=shape)
+    rows, cols = min_weight_full_bipartite_matching(graph_csr)
+    paired = cols < n_places
+    return order[np.asarray(rows)[paired]].astype(np.int64), np.asarray(cols[paired], np.int64)
 
 
 def _dense(graph: Graph, target: int) -> tuple[I64, I64]:
@@ -231,7 +245,7 @@ def fair_threshold(graph: Graph, matching: I64, target: int) -> tuple[int, Graph
     return found
 
 
-def _matched_units(graph: Graph, matching: I64) -> I32:
+def _matched_units(graph: Graph, matching: I64) -> I16:
     """The scores of the edges of a matching."""
     rows = np.flatnonzero(matching >= 0)
     keys = graph.edge_rows() * graph.shape[1] + graph.places
