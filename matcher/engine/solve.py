@@ -21,7 +21,7 @@ that measures faster; both give the same number of pairs and the same total.
 still allow ``k`` pairs: a binary search over the distinct scores with Hopcroft-Karp
 at each step, between the lowest score of a maximum matching found on the way and
 the smallest of the best scores of the students that every maximum matching pairs
-(tried first: it is often the answer). Then it solves *best* on those pairs.
+(tried first). Then it solves *best* on those pairs.
 """
 
 from __future__ import annotations
