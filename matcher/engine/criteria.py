@@ -130,12 +130,12 @@ class Problem:
         self.base_points = np.where(s.interest_count > 0, 0.0, 0.5 * scale["interests"])
         self.base_points += np.where(s.goal_count > 0, 0.0, scale["goals"])
         width = len(GENDER_CODES)
-        self.s_kind = s.level * width + s.want
-        self.v_kind = self.v.support * width + self.v.gender
         level = np.repeat(np.repeat(LEVEL_FIT, width, axis=0), width, axis=1)
         gender = np.tile(GENDER_FIT, LEVEL_FIT.shape)
         self.kind_points = (scale["level"] * level + scale["gender"] * gender).reshape(-1)
-        self.v_kinds = level.shape[1]
+        # kind_points[s_kind + v_kind]: level and gender points of a student and volunteer
+        self.s_kind = (s.level * width + s.want) * level.shape[1]
+        self.v_kind = self.v.support * width + self.v.gender
 
     # -- hard constraints ---------------------------------------------------------
 
@@ -180,24 +180,41 @@ class Problem:
         pair, whether it comes with all the feasible pairs of a round or alone.
         """
         cap = self.cap_minutes
-        total = np.minimum(minutes.astype(np.float64), cap) * (self.scale["overlap"] / cap)
+        total = np.minimum(minutes, cap, dtype=np.float64)
+        total *= self.scale["overlap"] / cap
         total += self.base_points[ri]
-        total += shared(self.s.interests, self.v.interests, ri, ci) * self.interest_points[ri]
-        total += shared(self.s.goals, self.v.goals, ri, ci) * self.goal_points[ri]
-        total += self.kind_points[self.s_kind[ri] * self.v_kinds + self.v_kind[ci]]
-        total += self.scale["continuity"] * self.continuity(ri, ci)
-        return np.floor(total * GRID + (0.5 + _NUDGE)).astype(np.int64)
+        for mine, theirs, points in (
+            (self.s.interests, self.v.interests, self.interest_points),
+            (self.s.goals, self.v.goals, self.goal_points),
+        ):
+            part = shared(mine, theirs, ri, ci)
+            part *= points[ri]
+            total += part
+        total += self.kind_points[self.s_kind[ri] + self.v_kind[ci]]
+        self._add_continuity(total, ri, ci)
+        total *= GRID
+        total += 0.5 + _NUDGE
+        return np.floor(total, out=total).astype(np.int64)
 
-    def continuity(self, ri: I64, ci: I64) -> F64:
-        """The continuity value of pairs: last term's partners who want to continue."""
-        out = np.zeros(len(ri), dtype=np.float64)
-        if not len(self.cont_keys):
-            return out
+    def _add_continuity(self, total: F64, ri: I64, ci: I64) -> None:
+        """Add the continuity points of the pairs that have any (most have none)."""
+        if not len(self.cont_keys) or not len(ri):
+            return
         some = np.flatnonzero(self.has_cont[ri])
         keys = ri[some] * len(self.volunteers) + ci[some]
         at = np.minimum(np.searchsorted(self.cont_keys, keys), len(self.cont_keys) - 1)
         hit = self.cont_keys[at] == keys
-        out[some[hit]] = self.cont_value[at[hit]]
+        total[some[hit]] += self.scale["continuity"] * self.cont_value[at[hit]]
+
+    def continuity(self, ri: I64, ci: I64) -> F64:
+        """The continuity value of pairs: last term's partners who want to continue."""
+        out = np.zeros(len(ri), dtype=np.float64)
+        if len(self.cont_keys) and len(ri):
+            some = np.flatnonzero(self.has_cont[ri])
+            keys = ri[some] * len(self.volunteers) + ci[some]
+            at = np.minimum(np.searchsorted(self.cont_keys, keys), len(self.cont_keys) - 1)
+            hit = self.cont_keys[at] == keys
+            out[some[hit]] = self.cont_value[at[hit]]
         return out
 
     def values(self, ri: I64, ci: I64, minutes: NDArray[np.float32] | F64) -> dict[str, F64]:
