@@ -369,9 +369,9 @@ def write_pairs(path: str | os.PathLike[str], result: MatchResult) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".pairs-", suffix=".csv", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=PAIR_COLUMNS)
-            writer.writeheader()
-            writer.writerows(pair_rows(result))
+            writer = csv.writer(out)
+            writer.writerow(PAIR_COLUMNS)
+            writer.writerows([row[c] for c in PAIR_COLUMNS] for row in pair_rows(result))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

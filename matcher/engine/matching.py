@@ -234,7 +234,8 @@ def assemble(work: Work, edges: Edges, solution: Solution, clock: Clock) -> Matc
         (int(edges.rsel[r]), int(edges.csel[c]), PairOrigin.SOLVED)
         for r, c in zip(solution.rows.tolist(), solution.cols.tolist(), strict=True)
     ]
-    pairs_ij.sort(key=lambda p: (problem.students[p[0]].id, problem.volunteers[p[1]].id))
+    ids = [s.id for s in problem.students]
+    pairs_ij.sort(key=lambda p: ids[p[0]])  # a student is in one pair at most
     facts = _facts(problem, [(i, j) for i, j, _ in pairs_ij], work.forbidden)
     pairs = _pairs(facts, [o for _, _, o in pairs_ij])
     unmatched_s, unmatched_v = _unmatched(work, edges, pairs_ij)
