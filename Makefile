@@ -49,8 +49,10 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy matcher/engine matcher/services
 
+# Engine benchmarks (docs/performance.md); BIG=1 adds N = 20,000 (a few minutes more),
+# CPU=1 times in CPU seconds (steadier on a machine shared with other work).
 bench: install
-	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_engine.py $(if $(BIG),--big) $(if $(CPU),--cpu)
 
 # Refresh the message catalogs after changing user-facing strings.
 messages: install

@@ -1,7 +1,9 @@
 """``python -m matcher match``: pair students and volunteers from CSV files, no database.
 
 Exit status: 0 when the pairs were written, 2 for a bad file or argument (nothing is
-written then). Imports no Flask: see ``docs/csv-format.md``.
+written then). Imports no Flask and only what it needs (the engine, SciPy's sparse
+graphs): see ``docs/csv-format.md``. From ``PHASES_FROM`` people on a side on, the
+phases and their seconds go to stderr as they end (``--quiet`` silences them).
 """
 
 from __future__ import annotations
@@ -10,9 +12,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import date
+from time import perf_counter
 
-from matcher.engine import EngineError, InvalidLock, MatchResult, Settings, match
+from matcher.engine import (
+    EngineError,
+    InvalidLock,
+    MatchResult,
+    Settings,
+    Student,
+    Volunteer,
+    match,
+)
 from matcher.roster import (
+    Constraint,
     RosterError,
     read_constraints,
     read_students,
@@ -54,7 +66,28 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--objective", choices=("best", "fair"), default="best")
     run.add_argument("--term-start", type=_date, required=True, metavar="YYYY-MM-DD")
     run.add_argument("--term-end", type=_date, required=True, metavar="YYYY-MM-DD")
+    run.add_argument("--quiet", action="store_true", help="print no phases on stderr")
     return top
+
+
+PHASES_FROM = 2000  # people on the larger side from which the phases are printed
+
+
+class Phases:
+    """Prints each phase of a run and its seconds on stderr, when asked to."""
+
+    def __init__(self) -> None:
+        self.shown = False
+        self.last = perf_counter()
+
+    def show(self, on: bool) -> None:
+        self.shown = on
+
+    def done(self, phase: str, detail: str = "") -> None:
+        now = perf_counter()
+        if self.shown:
+            print(f"{phase}: {now - self.last:.2f} s{detail}", file=sys.stderr, flush=True)
+        self.last = now
 
 
 def summary(result: MatchResult, names: dict[str, str]) -> str:
@@ -82,6 +115,7 @@ def run_match(args: argparse.Namespace) -> int:
     if args.term_end < args.term_start:
         print("error: --term-end is before --term-start", file=sys.stderr)
         return 2
+    phases = Phases()
     try:
         students = read_students(args.students)
         volunteers = read_volunteers(args.volunteers)
@@ -91,11 +125,40 @@ def run_match(args: argparse.Namespace) -> int:
     except RosterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    phases.show(not args.quiet and max(len(students), len(volunteers)) >= PHASES_FROM)
+    phases.done("read the files")
+    try:
+        result = _match(args, students, volunteers, constraints)
+    except EngineError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    steps = [f"{k} {v:.2f}" for k, v in result.stats["seconds"].items() if k != "total"]
+    phases.done("match", f" ({', '.join(steps)})")
+    try:
+        write_pairs(args.out, result)
+    except OSError as error:
+        print(f"error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+        return 2
+    phases.done("write the pairs, with their explanations")
+    names = {s.id: s.display_name for s in students if s.display_name}
+    names.update({v.id: v.display_name for v in volunteers if v.display_name})
+    print(summary(result, names))
+    print(f"Wrote {args.out}.")
+    return 0
+
+
+def _match(
+    args: argparse.Namespace,
+    students: list[Student],
+    volunteers: list[Volunteer],
+    constraints: list[Constraint],
+) -> MatchResult:
+    """`match` with the files' locks and forbids; a bad lock names its row."""
     locks = [(c.student_id, c.volunteer_id) for c in constraints if c.kind == "lock"]
     forbids = [(c.student_id, c.volunteer_id) for c in constraints if c.kind == "forbid"]
     settings = Settings(min_overlap_hours=args.min_overlap_hours, objective=args.objective)
     try:
-        result = match(
+        return match(
             students,
             volunteers,
             settings,
@@ -105,29 +168,9 @@ def run_match(args: argparse.Namespace) -> int:
             forbids=forbids,
         )
     except InvalidLock as error:
-        row = next(
-            (
-                c.row
-                for c in constraints
-                if (c.student_id, c.volunteer_id) == (error.student_id, error.volunteer_id)
-            ),
-            None,
-        )
-        print(f"error: {args.constraints}, row {row}, column kind: {error}", file=sys.stderr)
-        return 2
-    except EngineError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    try:
-        write_pairs(args.out, result)
-    except OSError as error:
-        print(f"error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
-        return 2
-    names = {s.id: s.display_name for s in students if s.display_name}
-    names.update({v.id: v.display_name for v in volunteers if v.display_name})
-    print(summary(result, names))
-    print(f"Wrote {args.out}.")
-    return 0
+        lock = (error.student_id, error.volunteer_id)
+        row = next((c.row for c in constraints if (c.student_id, c.volunteer_id) == lock), None)
+        raise EngineError(f"{args.constraints}, row {row}, column kind: {error}") from error
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,9 +1,11 @@
 """Roster files: CSV of students, volunteers and constraints in, PAIRS.csv out.
 
-Pure (standard library and the engine): the CSV mode and the web app's roster
-import both use it. Files are UTF-8, with or without a byte-order mark. Every
-problem raises `RosterError` naming the file, the row (the header is row 1, as a
-spreadsheet shows it) and the column. See ``docs/csv-format.md``.
+Pure (standard library and the engine), for the CSV mode. Files are UTF-8, with or
+without a byte-order mark. Every problem raises `RosterError` naming the file, the
+row (the header is row 1, as a spreadsheet shows it) and the column. A row becomes a
+`Student` or `Volunteer` through `engine.person_from`: the columns are the engine's
+fields, three of them under their documented CSV names (`CSV_NAMES`). See
+``docs/csv-format.md``.
 """
 
 from __future__ import annotations
@@ -13,29 +15,36 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from matcher.engine import MatchResult, Student, Volunteer, availability_from_slots, vocab
+from matcher.engine import (
+    EngineError,
+    MatchResult,
+    Student,
+    Volunteer,
+    availability_from_slots,
+    person_from,
+    vocab,
+)
 
-STUDENT_COLUMNS = (
-    "id", "display_name", "email", "timezone", "availability", "english_level", "goals",
-    "interests", "gender", "tutor_gender", "tutor_gender_required", "format", "city",
-    "previous_partner_id", "continue",
-)  # fmt: skip
-VOLUNTEER_COLUMNS = (
-    "id", "display_name", "email", "timezone", "availability", "experience", "korean_level",
-    "goals", "interests", "gender", "capacity", "format", "city", "previous_partner_id",
-    "continue",
-)  # fmt: skip
+# The engine's field -> its column in the CSV files, where the two names differ.
+CSV_NAMES = {
+    "volunteer_gender": "tutor_gender",
+    "volunteer_gender_required": "tutor_gender_required",
+    "continue_partner": "continue",
+}
+NOT_IN_CSV = frozenset({"approved"})  # everyone in a file takes part
 CONSTRAINT_COLUMNS = ("student_id", "volunteer_id", "kind")
 PAIR_COLUMNS = ("student_id", "volunteer_id", "score", "overlap_hours", "explanation")
 TRUE = ("yes", "true", "1")
 FALSE = ("no", "false", "0", "")
 
 Source = str | os.PathLike[str] | IO[str]
+P = TypeVar("P", Student, Volunteer)
 
 
 class RosterError(ValueError):
@@ -62,22 +71,27 @@ def parse_availability(text: str) -> tuple[bool, ...]:
     """``"Mon 19:00-21:00; Wed 20:00-22:30"`` -> 336 booleans; raises ValueError."""
     slots: set[int] = set()
     for entry in (e.strip() for e in text.split(";")):
-        if not entry:
-            continue
-        parts = entry.split()
-        if len(parts) != 2 or "-" not in parts[1]:
-            raise ValueError(f"{entry!r} is not like 'Mon 19:00-21:00'")
-        day = parts[0].capitalize()
-        if day not in vocab.DAYS:
-            raise ValueError(f"{parts[0]!r} is not a day (Mon ... Sun)")
-        start, end = (_half_hours(t, entry) for t in parts[1].split("-", 1))
-        if not start < end:
-            raise ValueError(f"{entry!r} ends before it starts")
-        first = vocab.DAYS.index(day) * vocab.SLOTS_PER_DAY
-        slots.update(range(first + start, first + end))
+        if entry:
+            slots.update(_entry(entry))
     if not slots:
         raise ValueError("no time given")
     return availability_from_slots(slots)
+
+
+@lru_cache(maxsize=4096)
+def _entry(entry: str) -> range:
+    """The slots of one ``"Mon 19:00-21:00"`` (entries repeat a lot across people)."""
+    parts = entry.split()
+    if len(parts) != 2 or "-" not in parts[1]:
+        raise ValueError(f"{entry!r} is not like 'Mon 19:00-21:00'")
+    day = parts[0].capitalize()
+    if day not in vocab.DAYS:
+        raise ValueError(f"{parts[0]!r} is not a day (Mon ... Sun)")
+    start, end = (_half_hours(t, entry) for t in parts[1].split("-", 1))
+    if not start < end:
+        raise ValueError(f"{entry!r} ends before it starts")
+    first = vocab.DAYS.index(day) * vocab.SLOTS_PER_DAY
+    return range(first + start, first + end)
 
 
 def _half_hours(text: str, entry: str) -> int:
@@ -151,25 +165,71 @@ class _Row:
             raise self.fail(column, f"{value!r} is not yes/no, true/false, 1/0 or empty")
         return value in TRUE
 
-    def zone(self) -> str:
-        value = self.required("timezone")
+    def zone(self, column: str) -> str:
+        value = self.required(column)
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise self.fail("timezone", f"{value!r} is not a known IANA time zone") from None
+            raise self.fail(column, f"{value!r} is not a known IANA time zone") from None
         return value
 
-    def availability(self) -> tuple[bool, ...]:
+    def availability(self, column: str) -> tuple[bool, ...]:
         try:
-            return parse_availability(self.text("availability"))
+            return parse_availability(self.text(column))
         except ValueError as error:
-            raise self.fail("availability", str(error)) from None
+            raise self.fail(column, str(error)) from None
 
-    def capacity(self) -> int:
-        value = self.text("capacity") or "1"
+    def capacity(self, column: str) -> int:
+        value = self.text(column) or "1"
         if value not in ("1", "2", "3"):
-            raise self.fail("capacity", f"{value!r} is not 1, 2, 3 or empty")
+            raise self.fail(column, f"{value!r} is not 1, 2, 3 or empty")
         return int(value)
+
+
+Parse = Callable[[_Row, str], Any]
+
+
+def _code(allowed: Sequence[str], empty: bool = False) -> Parse:
+    return lambda row, column: row.code(column, allowed, empty)
+
+
+def _codes(allowed: Sequence[str]) -> Parse:
+    return lambda row, column: row.codes(column, allowed)
+
+
+# How each field is read from its cell; any other field is the cell's text.
+PARSERS: dict[str, Parse] = {
+    "id": _Row.required,
+    "timezone": _Row.zone,
+    "availability": _Row.availability,
+    "english_level": _code(vocab.ENGLISH_LEVELS),
+    "experience": _code(vocab.EXPERIENCE),
+    "korean_level": _code(vocab.KOREAN_LEVELS),
+    "goals": _codes(vocab.GOALS),
+    "interests": _codes(vocab.INTERESTS),
+    "gender": _code(vocab.GENDERS, empty=True),
+    "volunteer_gender": _code(vocab.GENDERS, empty=True),
+    "volunteer_gender_required": _Row.flag,
+    "format": _code(vocab.FORMATS),
+    "capacity": _Row.capacity,
+    "continue_partner": _Row.flag,
+}
+
+
+def _fields(cls: type[Student] | type[Volunteer]) -> tuple[tuple[str, Parse, str], ...]:
+    """Each field in the files: its name, how its cell is parsed, its column."""
+    return tuple(
+        (f.name, PARSERS.get(f.name, _Row.text), CSV_NAMES.get(f.name, f.name))
+        for f in fields(cls)
+        if f.name not in NOT_IN_CSV
+    )
+
+
+FIELDS = {cls: _fields(cls) for cls in (Student, Volunteer)}
+
+
+STUDENT_COLUMNS = tuple(column for _, _, column in FIELDS[Student])
+VOLUNTEER_COLUMNS = tuple(column for _, _, column in FIELDS[Volunteer])
 
 
 def _rows(source: Source, columns: Sequence[str], name: str | None) -> tuple[str, list[_Row]]:
@@ -228,55 +288,25 @@ def _unique(rows: list[_Row], make: Callable[[_Row], Any]) -> list[Any]:
     return out
 
 
+def _person(cls: type[P], row: _Row) -> P:
+    """One row as a person: each field parsed from its column, then `person_from`."""
+    answers = {name: parse(row, column) for name, parse, column in FIELDS[cls]}
+    try:
+        return person_from(cls, answers)
+    except EngineError as error:
+        raise RosterError(row.file, row.number, None, str(error)) from None
+
+
 def read_students(source: Source, name: str | None = None) -> list[Student]:
     """Students from a CSV file or text stream (columns: ``STUDENT_COLUMNS``)."""
-    file, rows = _rows(source, STUDENT_COLUMNS, name)
-    required = "tutor_gender_required"
-    return _unique(
-        rows,
-        lambda r: Student(
-            id=r.required("id"),
-            display_name=r.text("display_name"),
-            email=r.text("email"),
-            timezone=r.zone(),
-            availability=r.availability(),
-            english_level=r.code("english_level", vocab.ENGLISH_LEVELS),
-            goals=r.codes("goals", vocab.GOALS),
-            interests=r.codes("interests", vocab.INTERESTS),
-            gender=r.code("gender", vocab.GENDERS, empty=True),
-            volunteer_gender=r.code("tutor_gender", vocab.GENDERS, empty=True),
-            volunteer_gender_required=r.flag(required),
-            format=r.code("format", vocab.FORMATS),
-            city=r.text("city"),
-            previous_partner_id=r.text("previous_partner_id"),
-            continue_partner=r.flag("continue"),
-        ),
-    )
+    _, rows = _rows(source, STUDENT_COLUMNS, name)
+    return _unique(rows, lambda row: _person(Student, row))
 
 
 def read_volunteers(source: Source, name: str | None = None) -> list[Volunteer]:
     """Volunteers from a CSV file or text stream (columns: ``VOLUNTEER_COLUMNS``)."""
-    file, rows = _rows(source, VOLUNTEER_COLUMNS, name)
-    return _unique(
-        rows,
-        lambda r: Volunteer(
-            id=r.required("id"),
-            display_name=r.text("display_name"),
-            email=r.text("email"),
-            timezone=r.zone(),
-            availability=r.availability(),
-            experience=r.code("experience", vocab.EXPERIENCE),
-            korean_level=r.code("korean_level", vocab.KOREAN_LEVELS),
-            goals=r.codes("goals", vocab.GOALS),
-            interests=r.codes("interests", vocab.INTERESTS),
-            gender=r.code("gender", vocab.GENDERS, empty=True),
-            capacity=r.capacity(),
-            format=r.code("format", vocab.FORMATS),
-            city=r.text("city"),
-            previous_partner_id=r.text("previous_partner_id"),
-            continue_partner=r.flag("continue"),
-        ),
-    )
+    _, rows = _rows(source, VOLUNTEER_COLUMNS, name)
+    return _unique(rows, lambda row: _person(Volunteer, row))
 
 
 def read_constraints(
@@ -339,9 +369,9 @@ def write_pairs(path: str | os.PathLike[str], result: MatchResult) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".pairs-", suffix=".csv", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=PAIR_COLUMNS)
-            writer.writeheader()
-            writer.writerows(pair_rows(result))
+            writer = csv.writer(out)
+            writer.writerow(PAIR_COLUMNS)
+            writer.writerows([row[c] for c in PAIR_COLUMNS] for row in pair_rows(result))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -15,29 +15,90 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from matcher.engine import vocab
-from matcher.engine.model import Student, Volunteer, availability_from_slots
+from matcher.engine.model import Student, Volunteer, availability_from_slots, person_from
 
 STUDENT_NAMES = {
     "female": (
-        "Minji", "Jisoo", "Hana", "Seoyeon", "Jiwoo", "Yuna", "Eunbi", "Sora", "Jihye", "Mirae",
-        "Grace", "Esther", "Joy", "Hope", "Sarah", "하늘", "서연", "유나", "은비", "예은",
-        "Nari", "Bora", "Dasom", "Gaeul", "Yejin",
+        "Minji",
+        "Jisoo",
+        "Hana",
+        "Seoyeon",
+        "Jiwoo",
+        "Yuna",
+        "Eunbi",
+        "Sora",
+        "Jihye",
+        "Mirae",
+        "Grace",
+        "Esther",
+        "Joy",
+        "Hope",
+        "Sarah",
+        "하늘",
+        "서연",
+        "유나",
+        "은비",
+        "예은",
+        "Nari",
+        "Bora",
+        "Dasom",
+        "Gaeul",
+        "Yejin",
     ),
     "male": (
-        "Daniel", "David", "Joseph", "Paul", "Peter", "민준", "도윤", "지훈", "현우", "건우",
-        "Junho", "Taeyang", "Minho", "Sungmin", "Jaewon",
+        "Daniel",
+        "David",
+        "Joseph",
+        "Paul",
+        "Peter",
+        "민준",
+        "도윤",
+        "지훈",
+        "현우",
+        "건우",
+        "Junho",
+        "Taeyang",
+        "Minho",
+        "Sungmin",
+        "Jaewon",
     ),
-}  # fmt: skip
+}
 VOLUNTEER_NAMES = {
     "female": (
-        "Emily", "Olivia", "Hannah", "Sophie", "Chloe", "Grace", "Rachel", "Laura", "Megan",
-        "Anna", "Jenny", "Susan", "Karen", "Helen", "Julia",
+        "Emily",
+        "Olivia",
+        "Hannah",
+        "Sophie",
+        "Chloe",
+        "Grace",
+        "Rachel",
+        "Laura",
+        "Megan",
+        "Anna",
+        "Jenny",
+        "Susan",
+        "Karen",
+        "Helen",
+        "Julia",
     ),
     "male": (
-        "James", "Michael", "Daniel", "Ben", "Thomas", "Samuel", "Lucas", "Ethan", "Noah",
-        "Ryan", "Mark", "Peter", "Simon", "Chris", "Alex",
+        "James",
+        "Michael",
+        "Daniel",
+        "Ben",
+        "Thomas",
+        "Samuel",
+        "Lucas",
+        "Ethan",
+        "Noah",
+        "Ryan",
+        "Mark",
+        "Peter",
+        "Simon",
+        "Chris",
+        "Alex",
     ),
-}  # fmt: skip
+}
 INITIALS = "ABCDEFGHJKLMNPRSTW"
 VOLUNTEER_ZONES = (
     ("America/New_York", 18),
@@ -168,91 +229,97 @@ def generate_people(
     """
     rng = random.Random(seed)
     width = max(3, len(str(max(n_students, n_volunteers))))
-    students: list[dict[str, Any]] = []
-    for k in range(n_students):
-        fmt = _pick(rng, (("online", 90), ("either", 7), ("in_person", 3)))
-        city = "Seoul" if fmt != "online" else rng.choice(STUDENT_CITIES)
-        prefers = _pick(rng, (("", 70), ("female", 25), ("male", 5)))
-        handle = f"{rng.choice(('sky', 'star', 'moon', 'river', 'blue'))}{rng.randint(10, 999)}"
-        gender = _pick(rng, (("female", 65), ("male", 33), ("other", 2)))
-        names = STUDENT_NAMES["male" if gender == "male" else "female"]
-        students.append(
-            {
-                "id": f"s{k + 1:0{width}d}",
-                "display_name": rng.choice(names),
-                "email": f"student{k + 1:0{width}d}@example.org",
-                "locale": "ko" if rng.random() < 0.85 else "en",
-                "timezone": "Asia/Seoul",
-                "availability": _availability(rng, ("evening", "evening", "weekend", "lunch")),
-                "english_level": _pick(
-                    rng, (("A1", 10), ("A2", 25), ("B1", 30), ("B2", 20), ("C1", 10), ("C2", 5))
-                ),
-                "goals": _goals(rng),
-                "interests": _sample(rng, vocab.INTERESTS, 2, 5),
-                "interests_other": rng.choice(OTHER_INTERESTS) if rng.random() < 0.25 else "",
-                "gender": gender,
-                "volunteer_gender": prefers,
-                "volunteer_gender_required": bool(prefers) and rng.random() < 0.2,
-                "format": fmt,
-                "city": city,
-                "contact": f"KakaoTalk: {handle}" if rng.random() < 0.7 else "email",
-                "previous_partner_id": "",
-                "continue_partner": False,
-            }
-        )
-    volunteers: list[dict[str, Any]] = []
-    for k in range(n_volunteers):
-        zone = _pick(rng, VOLUNTEER_ZONES)
-        in_korea = zone == "Asia/Seoul"
-        fmt = (
-            _pick(rng, (("online", 70), ("either", 20), ("in_person", 10)))
-            if in_korea
-            else "online"
-        )
-        gender = _pick(rng, (("female", 60), ("male", 38), ("other", 2)))
-        first = rng.choice(VOLUNTEER_NAMES["male" if gender == "male" else "female"])
-        initial = rng.choice(INITIALS)
-        americas = zone.startswith("America/")
-        kinds = ("korea", "korea", "evening", "weekend") + (("morning",) if americas else ())
-        volunteers.append(
-            {
-                "id": f"v{k + 1:0{width}d}",
-                "display_name": f"{first} {initial}.",
-                "email": f"{first.lower()}.{initial.lower()}{k + 1}@example.org",
-                "locale": "en",
-                "timezone": zone,
-                "availability": _availability(rng, kinds, _shift_from_seoul(zone)),
-                "experience": _pick(rng, (("none", 40), ("some", 45), ("teacher", 15))),
-                "korean_level": _pick(
-                    rng,
-                    (("none", 20), ("basic", 30), ("conversational", 30), ("fluent", 20))
-                    if in_korea
-                    else (("none", 60), ("basic", 25), ("conversational", 10), ("fluent", 5)),
-                ),
-                "goals": _sample(rng, vocab.GOALS, 2, 5),
-                "interests": _sample(rng, vocab.INTERESTS, 2, 6),
-                "interests_other": rng.choice(OTHER_INTERESTS) if rng.random() < 0.2 else "",
-                "gender": gender,
-                "capacity": int(_pick(rng, (("1", 80), ("2", 17), ("3", 3)))),
-                "format": fmt,
-                "city": "Seoul" if fmt != "online" else "",
-                "contact": rng.choice(("email", "email", "Zoom", f"KakaoTalk: {first.lower()}")),
-                "previous_partner_id": "",
-                "continue_partner": False,
-            }
-        )
-    for k in range(min(n_students, n_volunteers) // 10):
-        s, v = students[k * 7 % n_students], volunteers[k * 5 % n_volunteers]
+    students = [_student(rng, k, width) for k in range(n_students)]
+    volunteers = [_volunteer(rng, k, width) for k in range(n_volunteers)]
+    _continuing(rng, students, volunteers)
+    return (
+        [SampleStudent(**s) for s in students],
+        [SampleVolunteer(**v) for v in volunteers],
+    )
+
+
+def _student(rng: random.Random, k: int, width: int) -> dict[str, Any]:
+    """The answers of student number ``k`` (draws in a fixed order: the seed decides)."""
+    fmt = _pick(rng, (("online", 90), ("either", 7), ("in_person", 3)))
+    city = "Seoul" if fmt != "online" else rng.choice(STUDENT_CITIES)
+    prefers = _pick(rng, (("", 70), ("female", 25), ("male", 5)))
+    handle = f"{rng.choice(('sky', 'star', 'moon', 'river', 'blue'))}{rng.randint(10, 999)}"
+    gender = _pick(rng, (("female", 65), ("male", 33), ("other", 2)))
+    names = STUDENT_NAMES["male" if gender == "male" else "female"]
+    return {
+        "id": f"s{k + 1:0{width}d}",
+        "display_name": rng.choice(names),
+        "email": f"student{k + 1:0{width}d}@example.org",
+        "locale": "ko" if rng.random() < 0.85 else "en",
+        "timezone": "Asia/Seoul",
+        "availability": _availability(rng, ("evening", "evening", "weekend", "lunch")),
+        "english_level": _pick(
+            rng, (("A1", 10), ("A2", 25), ("B1", 30), ("B2", 20), ("C1", 10), ("C2", 5))
+        ),
+        "goals": _goals(rng),
+        "interests": _sample(rng, vocab.INTERESTS, 2, 5),
+        "interests_other": rng.choice(OTHER_INTERESTS) if rng.random() < 0.25 else "",
+        "gender": gender,
+        "volunteer_gender": prefers,
+        "volunteer_gender_required": bool(prefers) and rng.random() < 0.2,
+        "format": fmt,
+        "city": city,
+        "contact": f"KakaoTalk: {handle}" if rng.random() < 0.7 else "email",
+        "previous_partner_id": "",
+        "continue_partner": False,
+    }
+
+
+def _volunteer(rng: random.Random, k: int, width: int) -> dict[str, Any]:
+    """The answers of volunteer number ``k``; volunteers in Korea may meet in person."""
+    zone = _pick(rng, VOLUNTEER_ZONES)
+    in_korea = zone == "Asia/Seoul"
+    fmt = _pick(rng, (("online", 70), ("either", 20), ("in_person", 10))) if in_korea else "online"
+    gender = _pick(rng, (("female", 60), ("male", 38), ("other", 2)))
+    first = rng.choice(VOLUNTEER_NAMES["male" if gender == "male" else "female"])
+    initial = rng.choice(INITIALS)
+    kinds = ("korea", "korea", "evening", "weekend") + (
+        ("morning",) if zone.startswith("America/") else ()
+    )
+    korean = (
+        (("none", 20), ("basic", 30), ("conversational", 30), ("fluent", 20))
+        if in_korea
+        else (("none", 60), ("basic", 25), ("conversational", 10), ("fluent", 5))
+    )
+    return {
+        "id": f"v{k + 1:0{width}d}",
+        "display_name": f"{first} {initial}.",
+        "email": f"{first.lower()}.{initial.lower()}{k + 1}@example.org",
+        "locale": "en",
+        "timezone": zone,
+        "availability": _availability(rng, kinds, _shift_from_seoul(zone)),
+        "experience": _pick(rng, (("none", 40), ("some", 45), ("teacher", 15))),
+        "korean_level": _pick(rng, korean),
+        "goals": _sample(rng, vocab.GOALS, 2, 5),
+        "interests": _sample(rng, vocab.INTERESTS, 2, 6),
+        "interests_other": rng.choice(OTHER_INTERESTS) if rng.random() < 0.2 else "",
+        "gender": gender,
+        "capacity": int(_pick(rng, (("1", 80), ("2", 17), ("3", 3)))),
+        "format": fmt,
+        "city": "Seoul" if fmt != "online" else "",
+        "contact": rng.choice(("email", "email", "Zoom", f"KakaoTalk: {first.lower()}")),
+        "previous_partner_id": "",
+        "continue_partner": False,
+    }
+
+
+def _continuing(
+    rng: random.Random, students: list[dict[str, Any]], volunteers: list[dict[str, Any]]
+) -> None:
+    """Make about a tenth of the people last term's partners, most wanting to continue."""
+    for k in range(min(len(students), len(volunteers)) // 10):
+        s, v = students[k * 7 % len(students)], volunteers[k * 5 % len(volunteers)]
         if s["previous_partner_id"] or v["previous_partner_id"]:
             continue
         s["previous_partner_id"], v["previous_partner_id"] = v["id"], s["id"]
         s["continue_partner"] = rng.random() < 0.9
         v["continue_partner"] = rng.random() < 0.8
         v["availability"] = tuple(sorted(set(v["availability"]) | _shared_time(s, v)))
-    return (
-        [SampleStudent(**s) for s in students],
-        [SampleVolunteer(**v) for v in volunteers],
-    )
 
 
 def _shared_time(student: dict[str, Any], volunteer: dict[str, Any]) -> set[int]:
@@ -267,46 +334,12 @@ def _shared_time(student: dict[str, Any], volunteer: dict[str, Any]) -> set[int]
 def to_engine(
     students: list[SampleStudent], volunteers: list[SampleVolunteer]
 ) -> tuple[list[Student], list[Volunteer]]:
-    """The engine's inputs for generated people."""
+    """The engine's inputs for generated people (through `engine.person_from`)."""
     return (
-        [
-            Student(
-                id=s.id,
-                availability=availability_from_slots(s.availability),
-                timezone=s.timezone,
-                display_name=s.display_name,
-                email=s.email,
-                english_level=s.english_level,
-                goals=frozenset(s.goals),
-                interests=frozenset(s.interests),
-                gender=s.gender,
-                volunteer_gender=s.volunteer_gender,
-                volunteer_gender_required=s.volunteer_gender_required,
-                format=s.format,
-                city=s.city,
-                previous_partner_id=s.previous_partner_id,
-                continue_partner=s.continue_partner,
-            )
-            for s in students
-        ],
-        [
-            Volunteer(
-                id=v.id,
-                availability=availability_from_slots(v.availability),
-                timezone=v.timezone,
-                display_name=v.display_name,
-                email=v.email,
-                experience=v.experience,
-                korean_level=v.korean_level,
-                goals=frozenset(v.goals),
-                interests=frozenset(v.interests),
-                gender=v.gender,
-                capacity=v.capacity,
-                format=v.format,
-                city=v.city,
-                previous_partner_id=v.previous_partner_id,
-                continue_partner=v.continue_partner,
-            )
-            for v in volunteers
-        ],
+        [person_from(Student, _answers(s)) for s in students],
+        [person_from(Volunteer, _answers(v)) for v in volunteers],
     )
+
+
+def _answers(person: SampleStudent | SampleVolunteer) -> dict[str, Any]:
+    return {**vars(person), "availability": availability_from_slots(person.availability)}

@@ -1,80 +1,124 @@
-"""Scores, breakdowns and violations of given pairs, vectorised over the pairs."""
+"""What is known of given pairs, as arrays; their sentences are made only when asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matcher.engine import explain
-from matcher.engine.criteria import Problem
+from matcher.engine.criteria import GRID, Problem
+from matcher.engine.model import Student, Volunteer
 from matcher.engine.result import Criterion, Interval, Violation
 from matcher.engine.timezones import display_offsets, pair_common, runs
 
+F32 = NDArray[np.float32]
+F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
+Mask = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
-class Described:
-    """One pair judged on its own."""
+class PairFacts:
+    """Pairs ``k = 0..n-1``: their people, common time, criteria, score and broken rules.
 
-    score: float
-    minutes: float
-    breakdown: tuple[Criterion, ...]
-    violations: tuple[Violation, ...]
+    Everything is computed at once for all the pairs, as arrays; `breakdown` and
+    `violations` word one pair's facts when someone reads them, and the common times
+    they show are found, for all the pairs at once, the first time one is worded.
+    """
+
+    problem: Problem
+    ri: I64
+    ci: I64
+    students: list[Student]
+    volunteers: list[Volunteer]
+    minutes: F32
+    values: dict[str, F64]
+    units: I64
+    broken: dict[str, Mask]  # hard constraint code -> which pairs break it
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def score(self, k: int) -> float:
+        """The pair's score, 0-100, on the grid (two decimals)."""
+        return int(self.units[k]) / GRID
+
+    def hours(self, k: int) -> float:
+        return round(float(self.minutes[k]) / 60, 2)
+
+    def codes(self, k: int) -> list[str]:
+        """The hard constraints pair ``k`` breaks."""
+        return [code for code, mask in self.broken.items() if mask[k]]
+
+    @cached_property
+    def common(self) -> Mask:
+        """Per pair, the local cells common in every week, in the student's own zone."""
+        common = np.zeros((len(self), self.problem.grid.cells), dtype=bool)
+        zones = np.array([s.timezone for s in self.students], dtype=object)
+        for zone in sorted(set(zones.tolist())):
+            group = np.flatnonzero(zones == zone)
+            common[group] = common_times(self.problem, self.ri[group], self.ci[group], zone)[1]
+        return common
+
+    @cached_property
+    def intervals(self) -> list[list[Interval]]:
+        """Per pair, the common times as intervals of the week."""
+        return intervals(self.problem, self.common)
+
+    def breakdown(self, k: int) -> tuple[Criterion, ...]:
+        s, v, problem = self.students[k], self.volunteers[k], self.problem
+        common = self.intervals[k]
+        values = {c: float(self.values[c][k]) for c in self.values}
+        weights = problem.settings.weights.as_dict()
+        minutes = float(self.minutes[k])
+        return explain.breakdown(s, v, values, problem.scale, weights, minutes, common)
+
+    def violations(self, k: int) -> tuple[Violation, ...]:
+        s, v, minutes = self.students[k], self.volunteers[k], float(self.minutes[k])
+        hours = self.problem.settings.min_overlap_hours
+        return tuple(explain.violation(c, s, v, minutes, hours) for c in self.codes(k))
 
 
-def common_times(
-    problem: Problem, ri: I64, ci: I64, zone: str
-) -> tuple[NDArray[np.float32], list[list[Interval]]]:
-    """Smallest weekly overlap (minutes) and the times common in every week, in ``zone``."""
+def common_times(problem: Problem, ri: I64, ci: I64, zone: str) -> tuple[F32, Mask]:
+    """Smallest weekly overlap (minutes) and the local cells of ``zone`` common every week."""
     grid = problem.grid
     display = display_offsets(grid, zone)
     minutes, common = pair_common(grid, problem.s_blocks, problem.v_blocks, ri, ci, display)
     assert common is not None
-    found = runs(common, grid.step)
-    return minutes, [[Interval(d, a, b) for d, a, b in row] for row in found]
+    return minutes, common
+
+
+def intervals(problem: Problem, common: Mask) -> list[list[Interval]]:
+    """Rows of common cells as intervals of the week."""
+    return [[Interval(d, a, b) for d, a, b in row] for row in runs(common, problem.grid.step)]
 
 
 def describe(
-    problem: Problem,
-    ri: I64,
-    ci: I64,
-    forbidden: Iterable[tuple[int, int]] = (),
-    explained: bool = True,
-) -> list[Described]:
-    """Score, overlap, breakdown and broken hard constraints of pairs ``(ri[k], ci[k])``.
-
-    Common times are shown in each student's own zone.
-    """
-    n = len(ri)
-    minutes = np.zeros(n, dtype=np.float32)
-    common: list[list[Interval]] = [[] for _ in range(n)]
-    zones = sorted({problem.students[i].timezone for i in ri.tolist()})
-    for zone in zones:
-        group = np.flatnonzero([problem.students[i].timezone == zone for i in ri.tolist()])
-        got_minutes, got_common = common_times(problem, ri[group], ci[group], zone)
-        minutes[group] = got_minutes
-        for k, intervals in zip(group.tolist(), got_common, strict=True):
-            common[k] = intervals
-    values = problem.pair_values(ri, ci, minutes)
-    scale = problem.scale()
-    weights = problem.settings.weights.as_dict()
-    scores = np.sum([scale[c] * values[c] for c in values], axis=0)
-    banned = set(forbidden)
-    out = []
-    for k, (i, j) in enumerate(zip(ri.tolist(), ci.tolist(), strict=True)):
-        s, v = problem.students[i], problem.volunteers[j]
-        codes = problem.violations(i, j, float(minutes[k]), (i, j) in banned)
-        min_hours = problem.settings.min_overlap_hours
-        broken = tuple(explain.violation(c, s, v, float(minutes[k]), min_hours) for c in codes)
-        pair_values = {c: float(values[c][k]) for c in values}
-        parts = (
-            explain.breakdown(s, v, pair_values, scale, weights, float(minutes[k]), common[k])
-            if explained
-            else ()
-        )
-        out.append(Described(float(scores[k]), float(minutes[k]), parts, broken))
-    return out
+    problem: Problem, ri: I64, ci: I64, forbidden: Collection[tuple[int, int]] = ()
+) -> PairFacts:
+    """The facts of pairs ``(ri[k], ci[k])``."""
+    minutes = problem.pair_minutes(ri, ci)
+    width = len(problem.volunteers)
+    banned = np.array(sorted(i * width + j for i, j in forbidden), dtype=np.int64)
+    broken = {
+        "overlap": ~problem.enough_time(minutes),
+        "gender_required": ~problem.gender_ok(ri, ci),
+        "format": ~problem.format_ok(ri, ci),
+        "forbidden": np.isin(ri * width + ci, banned),
+        "not_approved": ~problem.approved[ci],
+    }
+    return PairFacts(
+        problem,
+        ri,
+        ci,
+        [problem.students[i] for i in ri.tolist()],
+        [problem.volunteers[j] for j in ci.tolist()],
+        minutes,
+        problem.values(ri, ci, minutes),
+        problem.units(ri, ci, minutes),
+        broken,
+    )

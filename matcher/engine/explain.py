@@ -6,11 +6,13 @@ the same thing in another language from the facts alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from matcher.engine import vocab
-from matcher.engine.criteria import LEVEL_NEED, support
+from matcher.engine.codes import support
+from matcher.engine.criteria import LEVEL_NEED
 from matcher.engine.model import Student, Volunteer
 from matcher.engine.result import Criterion, Interval, Violation
 
@@ -74,68 +76,101 @@ def describe_times(intervals: Sequence[Interval], zone: str) -> str:
     return f"{', '.join(phrases)} in {place(zone)}"
 
 
-def criterion_text(
-    code: str, s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]
-) -> tuple[str, dict[str, Any]]:
-    """The sentence and facts of one criterion for one pair."""
-    if code == "overlap":
-        when = describe_times(common, s.timezone)
-        text = f"{duration(minutes)} a week in common"
-        text += f": {when}" if when else " (the times shift during the term)"
-        facts = {
-            "minutes": int(round(minutes)),
-            "timezone": s.timezone,
-            "intervals": [i.to_dict() for i in common],
-        }
-        return text, facts
-    if code == "interests":
-        shared = sorted(s.interests & v.interests)
-        facts = {"shared": shared, "student_count": len(s.interests)}
-        if not s.interests:
-            return "The student listed no interests", facts
-        if not shared:
-            return "No shared interests", facts
-        text = f"Shares {len(shared)} of the student's {len(s.interests)} interests: "
-        return text + _words([_label(i) for i in shared]), facts
-    if code == "goals":
-        supported = [g for g in vocab.GOALS if g in s.goals and g in v.goals]
-        missing = [g for g in vocab.GOALS if g in s.goals and g not in v.goals]
-        facts = {"supported": supported, "missing": missing}
-        if not s.goals:
-            return "The student chose no goals", facts
-        if not missing:
-            return "Supports all of the student's goals: " + _words(
-                [_label(g) for g in supported]
-            ), facts
-        text = f"Supports {len(supported)} of the student's {len(s.goals)} goals"
-        return text + (": " + _words([_label(g) for g in supported]) if supported else ""), facts
-    if code == "level":
-        facts = {
-            "english_level": s.english_level,
-            "experience": v.experience,
-            "korean_level": v.korean_level,
-            "need": LEVEL_NEED[s.english_level],
-            "support": support(v),
-        }
-        if LEVEL_NEED[s.english_level] == 0:
-            return f"Level {s.english_level}: no beginner support needed", facts
-        experience = EXPERIENCE_TEXT[v.experience]
-        has = experience if experience.startswith("is ") else f"has {experience}"
-        text = (
-            f"Level {s.english_level} student; the volunteer {has}, {KOREAN_TEXT[v.korean_level]}"
-        )
-        return text, facts
-    if code == "gender":
-        facts = {
-            "volunteer_gender": s.volunteer_gender,
-            "required": s.volunteer_gender_required,
-            "gender": v.gender,
-        }
-        if not s.volunteer_gender:
-            return "No tutor gender preference", facts
-        kind = "Required" if s.volunteer_gender_required else "Preferred"
-        met = "met" if value >= 1 else "not met"
-        return f"{kind} tutor gender ({s.volunteer_gender}) {met}", facts
+Words = tuple[str, dict[str, Any]]  # a sentence and the facts it says
+
+
+def _overlap(
+    s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]
+) -> Words:
+    facts = {
+        "minutes": int(round(minutes)),
+        "timezone": s.timezone,
+        "intervals": [i.to_dict() for i in common],
+    }
+    return _overlap_text(round(minutes), tuple(common), s.timezone), facts
+
+
+@lru_cache(maxsize=4096)
+def _overlap_text(minutes: int, common: tuple[Interval, ...], zone: str) -> str:
+    when = describe_times(common, zone)
+    text = f"{duration(minutes)} a week in common"
+    return text + (f": {when}" if when else " (the times shift during the term)")
+
+
+def _interests(
+    s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]
+) -> Words:
+    shared = tuple(sorted(s.interests & v.interests))
+    facts: dict[str, Any] = {"shared": list(shared), "student_count": len(s.interests)}
+    return _interests_text(shared, len(s.interests)), facts
+
+
+@lru_cache(maxsize=4096)
+def _interests_text(shared: tuple[str, ...], count: int) -> str:
+    if not count:
+        return "The student listed no interests"
+    if not shared:
+        return "No shared interests"
+    text = f"Shares {len(shared)} of the student's {count} interests: "
+    return text + _words([_label(i) for i in shared])
+
+
+def _goals(s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]) -> Words:
+    supported = tuple(g for g in vocab.GOALS if g in s.goals and g in v.goals)
+    missing = tuple(g for g in vocab.GOALS if g in s.goals and g not in v.goals)
+    facts: dict[str, Any] = {"supported": list(supported), "missing": list(missing)}
+    return _goals_text(supported, missing), facts
+
+
+@lru_cache(maxsize=1024)
+def _goals_text(supported: tuple[str, ...], missing: tuple[str, ...]) -> str:
+    if not supported and not missing:
+        return "The student chose no goals"
+    named = _words([_label(g) for g in supported])
+    if not missing:
+        return f"Supports all of the student's goals: {named}"
+    text = f"Supports {len(supported)} of the student's {len(supported) + len(missing)} goals"
+    return text + (f": {named}" if supported else "")
+
+
+def _level(s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]) -> Words:
+    facts = {
+        "english_level": s.english_level,
+        "experience": v.experience,
+        "korean_level": v.korean_level,
+        "need": LEVEL_NEED[s.english_level],
+        "support": support(v),
+    }
+    return _level_text(s.english_level, v.experience, v.korean_level), facts
+
+
+@lru_cache(maxsize=256)
+def _level_text(level: str, experience: str, korean: str) -> str:
+    if LEVEL_NEED[level] == 0:
+        return f"Level {level}: no beginner support needed"
+    said = EXPERIENCE_TEXT[experience]
+    has = said if said.startswith("is ") else f"has {said}"
+    return f"Level {level} student; the volunteer {has}, {KOREAN_TEXT[korean]}"
+
+
+def _gender(
+    s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]
+) -> Words:
+    facts = {
+        "volunteer_gender": s.volunteer_gender,
+        "required": s.volunteer_gender_required,
+        "gender": v.gender,
+    }
+    if not s.volunteer_gender:
+        return "No tutor gender preference", facts
+    kind = "Required" if s.volunteer_gender_required else "Preferred"
+    met = "met" if value >= 1 else "not met"
+    return f"{kind} tutor gender ({s.volunteer_gender}) {met}", facts
+
+
+def _continuity(
+    s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]
+) -> Words:
     partners = v.previous_partner_id == s.id or s.previous_partner_id == v.id
     wanting = int(s.continue_partner) + int(v.continue_partner)
     facts = {"previous_partners": partners, "want_to_continue": wanting if partners else 0}
@@ -143,6 +178,23 @@ def criterion_text(
         return "Not partners last term", facts
     wishes = {2: "both want", 1: "one of them wants", 0: "neither asked"}
     return f"Partners last term; {wishes[wanting]} to continue", facts
+
+
+CRITERION_TEXT = {
+    "overlap": _overlap,
+    "interests": _interests,
+    "goals": _goals,
+    "level": _level,
+    "gender": _gender,
+    "continuity": _continuity,
+}
+
+
+def criterion_text(
+    code: str, s: Student, v: Volunteer, value: float, minutes: float, common: list[Interval]
+) -> Words:
+    """The sentence and facts of one criterion for one pair."""
+    return CRITERION_TEXT[code](s, v, value, minutes, common)
 
 
 def breakdown(
@@ -200,11 +252,16 @@ REASONS = {
 }
 
 
-def reason_text(reason: str, side: str, facts: dict[str, Any]) -> str:
-    """The sentence of why a student (``side="student"``) or volunteer is unmatched."""
+def reason_text(reason: str, side: str, facts: Mapping[str, Any]) -> str:
+    """The sentence of why a student (``side="student"``) or volunteer is unmatched.
+
+    Of the compatible people's ``names`` the first three are shown, with how many
+    more there are of ``count``.
+    """
     other = "volunteer" if side == "student" else "student"
-    names = list(facts.get("names", []))
-    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    names = list(facts.get("names", []))[:3]
+    more = int(facts.get("count", len(names))) - len(names)
+    shown = ", ".join(names) + (f" and {more} more" if more > 0 else "")
     if reason == "gender_required" and side == "volunteer":
         return (
             "Every student with enough common time and a common format "

@@ -72,10 +72,8 @@ def index_pairs(
 
 
 def _check_availability(who: str, value: Any) -> Availability:
-    if isinstance(value, str):  # "0101...": the form profiles and snapshots store
-        week = tuple(c == "1" for c in value)
-    else:
-        week = tuple(bool(x) for x in value)
+    # A string of "0"/"1" (as profiles and snapshots store it) or booleans.
+    week = tuple(map("1".__eq__, value)) if isinstance(value, str) else tuple(map(bool, value))
     if len(week) != vocab.SLOTS_PER_WEEK:
         raise EngineError(f"{who}: availability has {len(week)} slots, not 336")
     return week
@@ -178,12 +176,13 @@ def person_from(cls: type[P], values: Mapping[str, Any]) -> P:
     >>> person_from(Student, {"id": "7", "availability": "1" * 336, "gender": None}).gender
     ''
     """
-    taken = {
-        f.name: values[f.name]
-        for f in fields(cls)
-        if f.name in values and values[f.name] is not None
-    }
+    taken = {name: values[name] for name in _NAMES[cls] if values.get(name) is not None}
     return cls(**taken)
+
+
+_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in (Student, Volunteer)
+}
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from numpy.typing import NDArray
 
 from matcher.engine.criteria import Problem
-from matcher.engine.describe import common_times, describe
+from matcher.engine.describe import common_times, describe, intervals
+from matcher.engine.edges import feasible_edges
 from matcher.engine.model import (
     EngineError,
     Settings,
@@ -18,6 +21,8 @@ from matcher.engine.model import (
     index_pairs,
 )
 from matcher.engine.result import Alternative, Interval, PairEvaluation
+
+I64 = NDArray[np.int64]
 
 
 def evaluate_pair(
@@ -32,14 +37,14 @@ def evaluate_pair(
     """Score, breakdown and broken hard constraints of any pair (for overrides and swaps)."""
     problem = Problem([student], [volunteer], settings or Settings(), term_start, term_end)
     zero = np.zeros(1, dtype=np.int64)
-    d = describe(problem, zero, zero, [(0, 0)] if forbidden else [])[0]
+    facts = describe(problem, zero, zero, [(0, 0)] if forbidden else [])
     return PairEvaluation(
         student.id,
         volunteer.id,
-        round(d.score, 2),
-        round(d.minutes / 60, 2),
-        d.breakdown,
-        d.violations,
+        facts.score(0),
+        facts.hours(0),
+        facts.breakdown(0),
+        facts.violations(0),
     )
 
 
@@ -62,7 +67,25 @@ def common_availability(
     """
     problem = Problem([student], [volunteer], Settings(), term_start, term_end, [display_tz])
     zero = np.zeros(1, dtype=np.int64)
-    return tuple(common_times(problem, zero, zero, display_tz)[1][0])
+    return tuple(intervals(problem, common_times(problem, zero, zero, display_tz)[1])[0])
+
+
+@dataclass(frozen=True)
+class _Person:
+    """The one person alternatives are sought for, and the side they are on."""
+
+    index: int
+    is_student: bool
+
+    def pairs_with(self, others: I64) -> tuple[I64, I64]:
+        """(student indexes, volunteer indexes) of this person with each of ``others``."""
+        me = np.full(len(others), self.index, dtype=np.int64)
+        return (me, others) if self.is_student else (others, me)
+
+    def partners(self, pairs: Iterable[tuple[int, int]]) -> list[int]:
+        """This person's partners among index pairs."""
+        mine, theirs = (0, 1) if self.is_student else (1, 0)
+        return [p[theirs] for p in pairs if p[mine] == self.index]
 
 
 def alternatives(
@@ -91,60 +114,60 @@ def alternatives(
     problem = Problem(students, volunteers, settings or Settings(), term_start, term_end)
     forbidden = set(index_pairs(problem.s_index, problem.v_index, forbids, "forbid"))
     current = index_pairs(problem.s_index, problem.v_index, pairs, "pair")
-    every_s = np.arange(len(problem.students), dtype=np.int64)
-    every_v = np.arange(len(problem.volunteers), dtype=np.int64)
+    person = _find(problem, student_id, volunteer_id)
+    others = problem.volunteers if person.is_student else problem.students
+    partners, units = _feasible_partners(problem, person, forbidden)
+    already = set(person.partners(current))
+    order = sorted(range(len(partners)), key=lambda k: (-units[k], others[partners[k]].id))
+    chosen = [int(partners[k]) for k in order if partners[k] not in already][: max(limit, 0)]
+    ri, ci = person.pairs_with(np.array(chosen, dtype=np.int64))
+    facts = describe(problem, ri, ci, forbidden)
+    mine = person.pairs_with(np.array(person.partners(current), dtype=np.int64))
+    now = describe(problem, *mine)
+    current_score = min(now.score(k) for k in range(len(now))) if len(now) else None
+    return tuple(
+        Alternative(
+            others[other].id,
+            facts.score(k),
+            facts.hours(k),
+            facts.breakdown(k),
+            _displaced(problem, person, other, current),
+            current_score,
+        )
+        for k, other in enumerate(chosen)
+    )
+
+
+def _feasible_partners(
+    problem: Problem, person: _Person, forbidden: set[tuple[int, int]]
+) -> tuple[list[int], list[int]]:
+    """The other side's people the person may be paired with, and those pairs' scores."""
+    me = np.array([person.index], dtype=np.int64)
+    if person.is_student:
+        everyone = np.arange(len(problem.volunteers), dtype=np.int64)
+        edges = feasible_edges(problem, me, everyone, forbidden)
+        return edges.csel[edges.cols].tolist(), edges.units.tolist()
+    everyone = np.arange(len(problem.students), dtype=np.int64)
+    edges = feasible_edges(problem, everyone, me, forbidden)
+    return edges.rsel[edges.rows()].tolist(), edges.units.tolist()
+
+
+def _displaced(
+    problem: Problem, person: _Person, other: int, current: list[tuple[int, int]]
+) -> tuple[str, ...]:
+    """Whom pairing the person with ``other`` would leave without a partner."""
+    if person.is_student:  # the volunteer's students, when the volunteer has no free place
+        taken = [problem.students[i].id for i, j in current if j == other]
+        return tuple(sorted(taken)) if len(taken) >= problem.capacity[other] else ()
+    return tuple(sorted(problem.volunteers[j].id for i, j in current if i == other))
+
+
+def _find(problem: Problem, student_id: str | None, volunteer_id: str | None) -> _Person:
     if student_id is not None:
         if student_id not in problem.s_index:
             raise EngineError(f"no student has the id {student_id!r}")
-        me = problem.s_index[student_id]
-        score, feasible = problem.matrices(np.array([me]), every_v)
-        banned = [j for i, j in forbidden if i == me]
-        feasible[0, banned] = False
-        mine = [(me, j) for i, j in current if i == me]
-    else:
-        assert volunteer_id is not None
-        if volunteer_id not in problem.v_index:
-            raise EngineError(f"no volunteer has the id {volunteer_id!r}")
-        me = problem.v_index[volunteer_id]
-        score, feasible = problem.matrices(every_s, np.array([me]))
-        score, feasible = score.T, feasible.T
-        banned = [i for i, j in forbidden if j == me]
-        feasible[0, banned] = False
-        mine = [(i, me) for i, j in current if j == me]
-    others = problem.volunteers if student_id is not None else problem.students
-    already = {j for _, j in mine} if student_id is not None else {i for i, _ in mine}
-    candidates = [k for k in np.flatnonzero(feasible[0]).tolist() if k not in already]
-    candidates.sort(key=lambda k: (-round(float(score[0, k]), 4), others[k].id))
-    candidates = candidates[: max(limit, 0)]
-    if student_id is not None:
-        ri = np.full(len(candidates), me, dtype=np.int64)
-        ci = np.array(candidates, dtype=np.int64)
-    else:
-        ri = np.array(candidates, dtype=np.int64)
-        ci = np.full(len(candidates), me, dtype=np.int64)
-    described = describe(problem, ri, ci, forbidden)
-    mine_scores = describe(
-        problem,
-        np.array([i for i, _ in mine], dtype=np.int64),
-        np.array([j for _, j in mine], dtype=np.int64),
-    )
-    current_score = round(min(d.score for d in mine_scores), 2) if mine_scores else None
-    out = []
-    for k, d in zip(candidates, described, strict=True):
-        if student_id is not None:
-            taken = [problem.students[i].id for i, j in current if j == k]
-            full = len(taken) >= problem.capacity[k]
-            displaced = tuple(sorted(taken)) if full else ()
-        else:
-            displaced = tuple(sorted(problem.volunteers[j].id for i, j in current if i == k))
-        out.append(
-            Alternative(
-                others[k].id,
-                round(d.score, 2),
-                round(d.minutes / 60, 2),
-                d.breakdown,
-                displaced,
-                current_score,
-            )
-        )
-    return tuple(out)
+        return _Person(problem.s_index[student_id], True)
+    assert volunteer_id is not None
+    if volunteer_id not in problem.v_index:
+        raise EngineError(f"no volunteer has the id {volunteer_id!r}")
+    return _Person(problem.v_index[volunteer_id], False)

@@ -5,18 +5,89 @@ Every output is a frozen dataclass that turns into plain JSON data with
 Each explanation has a ``code`` (criterion, constraint or reason), an English
 sentence ``text`` and the ``facts`` it was made from, so the web layer can say the
 same thing in another language.
+
+A round's breakdowns and the long facts of its unmatched are `Deferred`: ``match``
+keeps their facts as arrays and words them only when they are read (a page, an
+export, ``to_dict()``), so a round of thousands costs no sentences nobody reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from matcher.engine import vocab
 
-Facts = dict[str, Any]
+Facts = Mapping[str, Any]
+T = TypeVar("T")
+
+
+class Deferred(Sequence[T]):
+    """A tuple made on first use by ``make``, then kept; equal to the same tuple."""
+
+    __slots__ = ("_make", "_items")
+
+    def __init__(self, make: Callable[[], tuple[T, ...]]) -> None:
+        self._make: Callable[[], tuple[T, ...]] | None = make
+        self._items: tuple[T, ...] = ()
+
+    def resolve(self) -> tuple[T, ...]:
+        if self._make is not None:
+            self._items, self._make = self._make(), None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        return self.resolve()[index]
+
+    def __len__(self) -> int:
+        return len(self.resolve())
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.resolve())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Deferred):
+            return self.resolve() == other.resolve()
+        return isinstance(other, tuple) and self.resolve() == other
+
+    def __hash__(self) -> int:
+        return hash(self.resolve())
+
+    def __repr__(self) -> str:
+        return repr(self.resolve())
+
+
+class DeferredFacts(Mapping[str, Any]):
+    """Facts made on first use by ``make`` (long lists of candidates), then kept."""
+
+    __slots__ = ("_make", "_facts")
+
+    def __init__(self, make: Callable[[], dict[str, Any]]) -> None:
+        self._make: Callable[[], dict[str, Any]] | None = make
+        self._facts: dict[str, Any] = {}
+
+    def _get(self) -> dict[str, Any]:
+        if self._make is not None:
+            self._facts, self._make = self._make(), None
+        return self._facts
+
+    def __getitem__(self, key: str) -> Any:
+        return self._get()[key]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
 
 
 @dataclass(frozen=True)
@@ -64,7 +135,7 @@ class Criterion:
             "weight": self.weight,
             "points": self.points,
             "text": self.text,
-            "facts": self.facts,
+            "facts": dict(self.facts),
         }
 
     @classmethod
@@ -88,7 +159,7 @@ class Violation:
     facts: Facts = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"constraint": self.constraint, "text": self.text, "facts": self.facts}
+        return {"constraint": self.constraint, "text": self.text, "facts": dict(self.facts)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Violation:
@@ -124,7 +195,7 @@ class Pair:
     score: float
     overlap_hours: float
     origin: PairOrigin = PairOrigin.SOLVED
-    breakdown: tuple[Criterion, ...] = ()
+    breakdown: Sequence[Criterion] = ()  # a tuple, or `Deferred` from ``match``
     violations: tuple[Violation, ...] = ()
 
     @property
@@ -167,7 +238,7 @@ class Unmatched:
     facts: Facts = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "reason": self.reason, "text": self.text, "facts": self.facts}
+        return {"id": self.id, "reason": self.reason, "text": self.text, "facts": dict(self.facts)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Unmatched:
@@ -184,7 +255,7 @@ class MatchResult:
     pairs the hard constraints allow, given the locked and kept pairs),
     ``feasible_share`` (of free student-volunteer pairs), ``mean_score``,
     ``lowest_score`` (``None`` without pairs), ``objective`` and ``seconds``
-    (a dict: ``validate``, ``costs``, ``solve``, ``explain``, ``total``).
+    (a dict: ``prepare``, ``costs``, ``solve``, ``explain``, ``total``).
     """
 
     pairs: tuple[Pair, ...]

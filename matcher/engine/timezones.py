@@ -87,7 +87,7 @@ class ZoneBlock:
     regimes: list[tuple[int, ...]]
     week_regime: I64
     patterns: dict[int, F32] = field(default_factory=dict)
-    active: dict[int, NDArray[np.bool_]] = field(default_factory=dict)
+    used: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 class WeekGrid:
@@ -122,9 +122,10 @@ class WeekGrid:
             source = np.empty_like(target)
             source[target] = np.arange(self.cells)
             out[:] = cells[:, source]
-        else:  # a change of offset inside the window: some cells taken twice
-            for j in range(self.cells):
-                out[:, target[j]] = np.maximum(out[:, target[j]], cells[:, j])
+        else:  # a change of offset inside the window: some cells taken twice, some never
+            order = np.argsort(target, kind="stable")
+            hit, starts = np.unique(target[order], return_index=True)
+            out[:, hit] = np.maximum.reduceat(cells[:, order], starts, axis=1)
         return out
 
     def blocks(self, zones: list[str], avail: NDArray[np.bool_]) -> list[ZoneBlock]:
@@ -137,10 +138,11 @@ class WeekGrid:
                 stop += 1
             regimes, week_regime = self.regimes[zones[start]]
             block = ZoneBlock(zones[start], start, stop, regimes, week_regime)
+            block.used = np.zeros(self.cells, dtype=bool)
             for r, offsets in enumerate(regimes):
                 pattern = self.utc_patterns(avail[start:stop], offsets)
                 block.patterns[r] = pattern
-                block.active[r] = np.asarray(pattern.any(axis=0), dtype=bool)
+                block.used |= pattern.any(axis=0)
             out.append(block)
             start = stop
         return out
@@ -153,64 +155,78 @@ def _select(block: ZoneBlock, sel: I64) -> tuple[I64, slice]:
 
 
 def overlap_matrix(
-    grid: WeekGrid, rows: list[ZoneBlock], cols: list[ZoneBlock], rsel: I64, csel: I64
+    grid: WeekGrid,
+    rows: list[ZoneBlock],
+    cols: list[ZoneBlock],
+    rsel: I64,
+    csel: I64,
+    rights: dict[tuple[object, ...], F32] | None = None,
 ) -> F32:
     """Smallest weekly overlap over the term, in minutes, of every selected row-column pair.
 
     ``rsel`` and ``csel`` are sorted indexes of the people to compare. Per pair of
-    zones, only the UTC cells both sides ever use take part, at the coarsest cell
-    size the two zones' offsets allow, and all the pair's distinct combinations of
-    regimes go into one matrix product.
+    zones, only the UTC cells the row zone's people ever use take part, at the
+    coarsest cell size the two zones' offsets allow, and all the pair's distinct
+    combinations of regimes go into one matrix product. ``rights`` keeps the column
+    sides' matrices between calls on the same ``csel`` (blocks of rows).
     """
     out = np.zeros((len(rsel), len(csel)), dtype=np.float32)
+    rights = {} if rights is None else rights
     for bs in rows:
         rloc, rout = _select(bs, rsel)
         if not len(rloc):
             continue
-        whole_r = len(rloc) == bs.stop - bs.start
-        used: NDArray[np.bool_] = np.asarray(
-            np.any([bs.active[r] for r in range(len(bs.regimes))], axis=0), dtype=bool
-        )
-        lefts: dict[tuple[int, ...], tuple[F32, list[int]]] = {}
+        lefts: dict[tuple[int, ...], F32] = {}  # shared by column zones with the same needs
         for bv in cols:
             cloc, cout = _select(bv, csel)
-            if not len(cloc):
-                continue
-            pairs = zip(bs.week_regime.tolist(), bv.week_regime.tolist(), strict=True)
-            combos = sorted(set(pairs))
-            offsets = {o for r in bs.regimes for o in r} | {o for r in bv.regimes for o in r}
-            factor = math.gcd(vocab.SLOT_MINUTES, *offsets) // grid.step
-            keep = used & (np.arange(grid.cells) % factor == 0)
-            left_regimes = sorted({rs for rs, _ in combos})
-            key = (factor, *left_regimes)
-            if key not in lefts:  # shared by all volunteer zones with the same needs
-                blocks = [bs.patterns[r] if whole_r else bs.patterns[r][rloc] for r in left_regimes]
-                lefts[key] = (np.vstack([b[:, keep] for b in blocks]), left_regimes)
-            left, _ = lefts[key]
-            right_regimes = sorted({rv for _, rv in combos})
-            whole_c = len(cloc) == bv.stop - bv.start
-            right = np.vstack(
-                [
-                    (bv.patterns[r] if whole_c else bv.patterns[r][cloc])[:, keep]
-                    for r in right_regimes
-                ]
-            )
-            product = left @ right.T
-            nr, nc = len(rloc), len(cloc)
-            view = out[rout, cout]
-            for k, (rs, rv) in enumerate(combos):
-                a, b = left_regimes.index(rs) * nr, right_regimes.index(rv) * nc
-                part = product[a : a + nr, b : b + nc]
-                if k == 0:
-                    np.multiply(part, grid.step * factor, out=view)
-                else:
-                    np.minimum(view, part * (grid.step * factor), out=view)
+            if len(cloc):
+                _zone_pair(grid, (bs, rloc), (bv, cloc), out[rout, cout], (lefts, rights))
     return out
 
 
-def _rows_at(blocks: list[ZoneBlock], index: I64, window: int) -> F32:
+def _zone_pair(
+    grid: WeekGrid,
+    row: tuple[ZoneBlock, I64],
+    col: tuple[ZoneBlock, I64],
+    view: F32,
+    made: tuple[dict[tuple[int, ...], F32], dict[tuple[object, ...], F32]],
+) -> None:
+    """`overlap_matrix` for the people of one row zone and one column zone, into ``view``."""
+    (bs, rloc), (bv, cloc), (lefts, rights) = row, col, made
+    combos = sorted(set(zip(bs.week_regime.tolist(), bv.week_regime.tolist(), strict=True)))
+    offsets = {o for r in bs.regimes for o in r} | {o for r in bv.regimes for o in r}
+    factor = math.gcd(vocab.SLOT_MINUTES, *offsets) // grid.step
+    keep = np.flatnonzero(bs.used & (np.arange(grid.cells) % factor == 0))
+    left_regimes = sorted({rs for rs, _ in combos})
+    right_regimes = sorted({rv for _, rv in combos})
+    key = (factor, *left_regimes)
+    if key not in lefts:
+        lefts[key] = np.vstack([_part(bs, r, rloc, keep) for r in left_regimes])
+    right_key = (bv.zone, bs.zone, factor, *right_regimes)
+    if right_key not in rights:
+        rights[right_key] = np.vstack([_part(bv, r, cloc, keep) for r in right_regimes]).T
+    product = lefts[key] @ rights[right_key]
+    nr, nc = len(rloc), len(cloc)
+    for k, (rs, rv) in enumerate(combos):
+        a, b = left_regimes.index(rs) * nr, right_regimes.index(rv) * nc
+        part = product[a : a + nr, b : b + nc]
+        if k == 0:
+            np.multiply(part, grid.step * factor, out=view)
+        else:
+            np.minimum(view, part * (grid.step * factor), out=view)
+
+
+def _part(block: ZoneBlock, regime: int, local: I64, keep: I64) -> F32:
+    """The patterns of some people of a block in one regime, on some cells only."""
+    pattern = block.patterns[regime]
+    if len(local) == block.stop - block.start:
+        return pattern[:, keep]
+    return pattern[np.ix_(local, keep)]
+
+
+def _rows_at(blocks: list[ZoneBlock], index: I64, window: int, cells: int) -> F32:
     """The UTC patterns in one window of the people at ``index``."""
-    out = np.zeros((len(index), blocks[0].patterns[0].shape[1] if blocks else 0), np.float32)
+    out = np.zeros((len(index), cells), np.float32)
     for b in blocks:
         inside = (index >= b.start) & (index < b.stop)
         if inside.any():
@@ -242,7 +258,7 @@ def pair_common(
     minutes = np.full(len(ri), np.inf, dtype=np.float32)
     common = np.ones((len(ri), grid.cells), dtype=bool) if display is not None else None
     for k in signatures.values():
-        both = _rows_at(rows, ri, k) * _rows_at(cols, ci, k)
+        both = _rows_at(rows, ri, k, grid.cells) * _rows_at(cols, ci, k, grid.cells)
         np.minimum(minutes, both.sum(axis=1) * grid.step, out=minutes)
         if common is not None and display is not None:
             common &= both[:, grid.local_to_utc(display[k])] > 0

@@ -137,9 +137,17 @@ def rounds(draw: st.DrawFn, max_side: int = 7, objective: str = "best") -> Round
     return Round(ss, vs, forbids, settings)
 
 
-def pair_table(r: Round) -> dict[tuple[str, str], float | None]:
+Table = dict[tuple[str, str], int | None]  # (student, volunteer) -> score in grid units
+
+
+def units(score: float) -> int:
+    """A score (two decimals) in grid units: exact, so totals compare exactly."""
+    return round(score * 100)
+
+
+def pair_table(r: Round) -> Table:
     """Each pair's score by `evaluate_pair` (the per-pair path), None when infeasible."""
-    out: dict[tuple[str, str], float | None] = {}
+    out: Table = {}
     banned = set(r.forbids)
     for s in r.students:
         for v in r.volunteers:
@@ -151,23 +159,38 @@ def pair_table(r: Round) -> dict[tuple[str, str], float | None]:
                 term_end=TERM_END,
                 forbidden=(s.id, v.id) in banned,
             )
-            out[(s.id, v.id)] = e.score if e.feasible else None
+            out[(s.id, v.id)] = units(e.score) if e.feasible else None
     return out
 
 
-def brute_force(
-    r: Round, table: dict[tuple[str, str], float | None], fair: bool
-) -> tuple[int, float]:
-    """Exhaustive search: the most pairs, then the best total (or best lowest score)."""
+def brute_force(r: Round, table: Table, fair: bool) -> tuple[int, int, int]:
+    """Exhaustive search, in grid units: (most pairs, the best lowest score of a
+    largest matching, the best total of a largest matching).
+
+    With ``fair`` the total is the best among the largest matchings whose scores are
+    all at least that lowest (a second search on those pairs). Without pairs: zeros.
+    """
+    count, lowest = _search(r, table, fair=True)
+    if not count:
+        return 0, 0, 0
+    if fair:
+        table = {k: v for k, v in table.items() if v is not None and v >= lowest}
+    count, total = _search(r, table, fair=False)
+    return count, lowest, total
+
+
+def _search(r: Round, table: Table, fair: bool) -> tuple[int, int]:
+    """The most pairs, then the best lowest score (``fair``) or the best total."""
     caps = tuple(v.capacity for v in r.volunteers)
+    none = 10**9 if fair else 0
 
     @functools.cache
-    def best(k: int, left: tuple[int, ...]) -> tuple[int, float]:
+    def best(k: int, left: tuple[int, ...]) -> tuple[int, int]:
         if k == len(r.students):
-            return (0, float("inf") if fair else 0.0)
+            return (0, none)
         found = best(k + 1, left)
         for j, v in enumerate(r.volunteers):
-            score = table[(r.students[k].id, v.id)]
+            score = table.get((r.students[k].id, v.id))
             if score is None or not left[j]:
                 continue
             count, value = best(k + 1, left[:j] + (left[j] - 1,) + left[j + 1 :])

@@ -49,11 +49,23 @@ def edit(path: Path, row: int, column: str, value: str) -> None:
 
 def test_the_examples_pair_from_a_real_process(files: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "matcher", "match", str(files / "students.csv"),
-         str(files / "volunteers.csv"), "--out", str(files / "pairs.csv"),
-         "--constraints", str(files / "constraints.csv"), *TERM],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "matcher",
+            "match",
+            str(files / "students.csv"),
+            str(files / "volunteers.csv"),
+            "--out",
+            str(files / "pairs.csv"),
+            "--constraints",
+            str(files / "constraints.csv"),
+            *TERM,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "Matched 12 pairs" in done.stdout and "lowest" in done.stdout
     with (files / "pairs.csv").open(encoding="utf-8-sig", newline="") as handle:
@@ -148,13 +160,32 @@ def test_a_lock_that_breaks_a_hard_constraint_exits_2(
 
 def test_bad_arguments_exit_2(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as raised:
-        main(["match", "a.csv", "b.csv", "--out", "p.csv", "--term-start", "2025-13-01",
-              "--term-end", "2025-06-27"])  # fmt: skip
+        main(
+            [
+                "match",
+                "a.csv",
+                "b.csv",
+                "--out",
+                "p.csv",
+                "--term-start",
+                "2025-13-01",
+                "--term-end",
+                "2025-06-27",
+            ]
+        )
     assert raised.value.code == 2
     assert run(files, "--term-end", "2025-01-01") == 2
     assert "before" in capsys.readouterr().err
-    missing = main(["match", str(files / "none.csv"), str(files / "volunteers.csv"),
-                    "--out", str(files / "pairs.csv"), *TERM])  # fmt: skip
+    missing = main(
+        [
+            "match",
+            str(files / "none.csv"),
+            str(files / "volunteers.csv"),
+            "--out",
+            str(files / "pairs.csv"),
+            *TERM,
+        ]
+    )
     assert missing == 2
     assert not (files / "pairs.csv").exists()
 
@@ -172,3 +203,17 @@ def test_roster_error_carries_file_row_and_column(files: Path) -> None:
     with pytest.raises(RosterError) as raised:
         read_students(files / "students.csv")
     assert (raised.value.row, raised.value.column) == (4, "gender")
+
+
+def test_phases_go_to_stderr_for_large_files_unless_quiet(
+    files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(files) == 0
+    assert capsys.readouterr().err == ""  # a dozen people: no phases
+    monkeypatch.setattr("matcher.__main__.PHASES_FROM", 10)
+    assert run(files) == 0
+    err = capsys.readouterr().err
+    assert "read the files:" in err and "match:" in err and "solve" in err
+    assert "write the pairs" in err
+    assert run(files, "--quiet") == 0
+    assert capsys.readouterr().err == ""

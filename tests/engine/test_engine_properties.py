@@ -6,7 +6,16 @@ import json
 import random
 
 import numpy as np
-from engine_strategies import TERM_END, TERM_START, Round, brute_force, pair_table, rounds
+from engine_strategies import (
+    TERM_END,
+    TERM_START,
+    Round,
+    Table,
+    brute_force,
+    pair_table,
+    rounds,
+    units,
+)
 from hypothesis import HealthCheck, given, settings
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_bipartite_matching
@@ -28,7 +37,7 @@ def run(r: Round, **kwargs: object) -> MatchResult:
     )
 
 
-def max_bipartite(r: Round, table: dict[tuple[str, str], float | None]) -> int:
+def max_bipartite(r: Round, table: Table) -> int:
     """Maximum matching over feasible pairs, a volunteer repeated once per place."""
     columns = [v for v in r.volunteers for _ in range(v.capacity)]
     dense = np.array(
@@ -55,9 +64,9 @@ def test_best_is_feasible_maximal_and_optimal(r: Round) -> None:
     assert all(n <= capacity[v] for v, n in used.items())
     assert len({p.student_id for p in result.pairs}) == len(result.pairs)
     assert len(result.pairs) == max_bipartite(r, table) == result.stats["max_matchable"]
-    count, total = brute_force(r, table, fair=False)
+    count, _, total = brute_force(r, table, fair=False)
     assert len(result.pairs) == count
-    assert abs(sum(p.score for p in result.pairs) - total) < 0.05
+    assert sum(units(p.score) for p in result.pairs) == total
     paired = {p.student_id for p in result.pairs}
     assert {u.id for u in result.unmatched_students} == {s.id for s in r.students} - paired
 
@@ -67,10 +76,11 @@ def test_best_is_feasible_maximal_and_optimal(r: Round) -> None:
 def test_fair_maximises_the_lowest_score(r: Round) -> None:
     table = pair_table(r)
     result = run(r)
-    count, lowest = brute_force(r, table, fair=True)
+    count, lowest, total = brute_force(r, table, fair=True)
     assert len(result.pairs) == count
     if count:
-        assert abs(min(p.score for p in result.pairs) - lowest) < 0.02
+        assert min(units(p.score) for p in result.pairs) == lowest
+        assert sum(units(p.score) for p in result.pairs) == total  # the best total above it
     for p in result.pairs:
         assert table[(p.student_id, p.volunteer_id)] is not None
 
