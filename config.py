@@ -43,7 +43,9 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("matcher.db"))
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: a statement logged (or in an error) never shows the values it carries,
+    # such as an email address or a name.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # a profile form is a few KB; 1 MB is generous
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     SESSION_COOKIE_HTTPONLY = True
