@@ -163,11 +163,12 @@ def send_mail_command(once: bool, interval: float | None) -> None:
     """Send the queued emails: once, or in a loop until stopped (Ctrl-C)."""
     interval = interval if interval is not None else float(current_app.config["MAIL_POLL_SECONDS"])
     worker = secrets.token_hex(8)
-    while True:
-        delivery = send_due(worker)
-        if delivery.sent or delivery.failed or once:
-            click.echo(f"{delivery.sent} emails sent, {delivery.failed} failed.")
-        db.session.remove()
-        if once:
-            return
-        time.sleep(interval)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C stops the loop quietly
+        while True:
+            delivery = send_due(worker)
+            if delivery.sent or delivery.failed or once:
+                click.echo(f"{delivery.sent} emails sent, {delivery.failed} failed.")
+            db.session.remove()
+            if once:
+                return
+            time.sleep(interval)
