@@ -30,6 +30,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMessage
 from flask_mailman.backends.file import EmailBackend as MailmanFileBackend
+from sqlalchemy.exc import SQLAlchemyError
 
 from matcher.extensions import db, mail
 from matcher.models import NotificationKind
@@ -131,11 +132,14 @@ def _send_batch(batch: list[OutboxEmail], worker: str) -> list[bool]:
 
 
 def _send(email: OutboxEmail, connection: object) -> str:
-    """Send one email: "" when it went out, else what went wrong (without the address)."""
+    """Send one email: "" when it went out, else what went wrong (without the address).
+
+    Any failure counts as an attempt (a broken template too), so that the email is retried
+    and in the end given up and shown to the coordinator, never retried for ever."""
     try:
         subject, body = render(email.kind, email.locale)
         EmailMessage(subject=subject, body=body, to=[email.address], connection=connection).send()
-    except (OSError, smtplib.SMTPException) as error:
+    except Exception as error:
         return f"{type(error).__name__}: {error}".replace(email.address, "<recipient>")
     return ""
 
@@ -165,10 +169,19 @@ def send_mail_command(once: bool, interval: float | None) -> None:
     worker = secrets.token_hex(8)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C stops the loop quietly
         while True:
-            delivery = send_due(worker)
-            if delivery.sent or delivery.failed or once:
-                click.echo(f"{delivery.sent} emails sent, {delivery.failed} failed.")
-            db.session.remove()
+            try:
+                delivery = send_due(worker)
+            except SQLAlchemyError as error:  # the database restarting: try again later
+                if once:
+                    raise click.ClickException(
+                        f"The database is unavailable ({type(error).__name__})."
+                    ) from error
+                log.warning("mail worker: database unavailable (%s)", type(error).__name__)
+            else:
+                if delivery.sent or delivery.failed or once:
+                    click.echo(f"{delivery.sent} emails sent, {delivery.failed} failed.")
+            finally:
+                db.session.remove()
             if once:
                 return
             time.sleep(interval)

@@ -208,3 +208,18 @@ def test_development_writes_one_eml_file_per_message(app, make_user, tmp_path, m
         next(line[4:] for line in f.read_text().splitlines() if line.startswith("To: "))
         for f in files
     }
+
+
+def test_an_email_that_cannot_be_rendered_counts_as_a_failed_attempt(make_user, monkeypatch, sent):
+    def broken(kind, locale):
+        raise KeyError("program")
+
+    monkeypatch.setattr(mail, "render", broken)
+    person = make_user("student")
+    with use_case():
+        note_id = outbox.queue_email(person, NotificationKind.PARTNER_LEFT).id
+    assert mail.send_due() == mail.Delivery(0, 1)
+    note = db.session.get(Notification, note_id)
+    db.session.refresh(note)
+    assert note.attempts == 1 and note.claimed_by is None and "KeyError" in note.last_error
+    assert sent == []
