@@ -102,7 +102,7 @@ def run_round(term_name: str, objective: str, min_overlap_hours: float) -> None:
 @click.argument("number", type=int)
 @click.option("--by", "coordinator_email", required=True, help="The coordinator who publishes.")
 def publish_round(term_name: str, number: int, coordinator_email: str) -> None:
-    """Publish round NUMBER of TERM_NAME (or its id) and email each newly paired person."""
+    """Publish round NUMBER of TERM_NAME (or its id); queue an email to each newly paired person."""
     term = _term(term_name)
     with command_use_case():
         round_ = rounds.get_round(term, number)

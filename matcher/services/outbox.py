@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 
 from matcher.extensions import db
 from matcher.models import Notification, NotificationKind, Term, User
@@ -149,11 +149,12 @@ def _record(email_id: int, worker: str, **values: Any) -> bool:
 
 def waiting(term: Term, *, max_attempts: int) -> int:
     """How many of the term's emails wait for the worker (not given up)."""
-    return len(
-        db.session.scalars(
-            select(Notification.id).where(Notification.term_id == term.id, _waiting(max_attempts))
-        ).all()
+    found = db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.term_id == term.id, _waiting(max_attempts)
+        )
     )
+    return int(found or 0)
 
 
 def given_up(term: Term, *, max_attempts: int) -> list[Notification]:
