@@ -29,8 +29,12 @@ install: $(VENV)/.installed translations
 
 install-test: $(VENV)/.installed-test translations
 
+# The mail worker runs beside the server and stops with it; in development the emails are
+# written to instance/mail/ (one .eml file each).
 run: install
 	$(FLASK) db upgrade
+	$(FLASK) send-mail & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The demo data is loaded once: a second `make demo` says so, repeats the logins and serves it.

@@ -43,7 +43,9 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("matcher.db"))
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: a statement logged (or in an error) never shows the values it carries,
+    # such as an email address or a name.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # a profile form is a few KB; 1 MB is generous
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     SESSION_COOKIE_HTTPONLY = True
@@ -53,7 +55,10 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "ko")
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    # Development: each email is written to a file under instance/mail/ (one .eml each,
+    # flask-mailman's file backend); production sends by SMTP, tests keep them in memory.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "matcher.mail.FileEmailBackend")
+    MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH", str(INSTANCE_DIR / "mail"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
@@ -61,6 +66,16 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_TIMEOUT = 10
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "matcher <no-reply@localhost>")
+    # The program's name in emails: neutral, it says nothing about who takes part.
+    PROGRAM_NAME = os.environ.get("PROGRAM_NAME", "Language partners")
+    # The outbox worker (`flask send-mail`): tries per email, the first wait before a retry
+    # (doubled after each failure), how long a claimed email is reserved for one worker,
+    # how many it claims at a time, and how often the loop looks for new ones.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+    MAIL_CLAIM_SECONDS = int(os.environ.get("MAIL_CLAIM_SECONDS", "600"))
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "50"))
+    MAIL_POLL_SECONDS = float(os.environ.get("MAIL_POLL_SECONDS", "5"))
     # Where people reach the site: links in emails are built from it, never from a request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # Rate limits are shared across workers through Redis in production.

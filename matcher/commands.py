@@ -9,7 +9,8 @@ from contextlib import contextmanager
 import click
 from flask import Flask
 
-from matcher import engine, mail
+from matcher import engine
+from matcher.mail import send_mail_command
 from matcher.models import Term
 from matcher.services import ServiceError, accounts, demo, publishing, rounds, terms
 from matcher.web.util import use_case
@@ -101,7 +102,7 @@ def run_round(term_name: str, objective: str, min_overlap_hours: float) -> None:
 @click.argument("number", type=int)
 @click.option("--by", "coordinator_email", required=True, help="The coordinator who publishes.")
 def publish_round(term_name: str, number: int, coordinator_email: str) -> None:
-    """Publish round NUMBER of TERM_NAME (or its id) and email each newly paired person."""
+    """Publish round NUMBER of TERM_NAME (or its id); queue an email to each newly paired person."""
     term = _term(term_name)
     with command_use_case():
         round_ = rounds.get_round(term, number)
@@ -109,13 +110,12 @@ def publish_round(term_name: str, number: int, coordinator_email: str) -> None:
             raise click.ClickException(f"{term.name} has no round {number}.")
         by = accounts.coordinator_by_email(coordinator_email)
         outcome = publishing.publish_round(round_, by=by, today=dt.date.today())
-    delivery = mail.send_queued(outcome.notifications)
     click.echo(
         f"Round {number} of {term.name} is published: {outcome.pairs} pairs; "
-        f"{delivery.sent} emails sent, {delivery.failed} failed."
+        f"{len(outcome.notifications)} emails queued (the send-mail worker sends them)."
     )
 
 
 def register(app: Flask) -> None:
-    for command in (create_coordinator, demo_data, run_round, publish_round):
+    for command in (create_coordinator, demo_data, run_round, publish_round, send_mail_command):
         app.cli.add_command(command)

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.engine.result import PairOrigin
@@ -38,6 +38,7 @@ class PairStatus(enum.StrEnum):
 
 class NotificationKind(enum.StrEnum):
     PARTNER_READY = "partner_ready"  # the term's pairs are published: see who your partner is
+    PARTNER_LEFT = "partner_left"  # the partner can no longer take part: a new one will come
 
 
 class MatchRound(Base):
@@ -178,19 +179,32 @@ class RematchRequest(Base):
 
 
 class Notification(Base):
-    """One "your partner is ready" email to one person for one term: sent, or why not."""
+    """The outbox: one email to one person, written in the transaction that causes it and
+    sent later by the mail worker (`flask send-mail`), with retries and back-off.
+
+    Waiting: `sent_at` is empty and `attempts` is below the configured maximum; the worker
+    takes it once `next_attempt_at` has passed, claiming it (`claimed_by`, `claimed_until`)
+    with a conditional UPDATE so that two workers never send it twice. Given up: `attempts`
+    reached the maximum; the coordinator sees it, with `last_error`, on the pairs page.
+    """
 
     __tablename__ = "notification"
     __table_args__ = (UniqueConstraint("term_id", "user_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    term_id: Mapped[int | None] = mapped_column(
+        ForeignKey("term.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     kind: Mapped[NotificationKind] = mapped_column(
         checked_enum(NotificationKind, "kind", 30), default=NotificationKind.PARTNER_READY
     )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship()

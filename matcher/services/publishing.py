@@ -1,9 +1,9 @@
 """Publishing a round: all its pairs or none, once, and a "your partner is ready" email to
 each newly paired person, queued in the same transaction.
 
-The emails are only recorded here (a `Notification` row each, unsent): the edge that ran
-the use case sends them once it has committed (see `matcher.mail`), so that nothing is
-sent for a publish that was rolled back, and nothing is lost when the mail server is down.
+The emails are only queued here, in the outbox (`matcher.services.outbox`), in the same
+transaction: the mail worker sends them once it is committed, so that nothing is sent for
+a publish that was rolled back, and a slow or dead mail server cannot fail a publish.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Update, select, update
+from sqlalchemy import CursorResult, Update, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
 
 from matcher.engine import PairOrigin
 from matcher.extensions import db
 from matcher.models import (
     MatchRound,
-    Notification,
+    NotificationKind,
     Pair,
     RoundKind,
     RoundStatus,
@@ -32,7 +31,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.base import utcnow
-from matcher.services import audit, terms
+from matcher.services import audit, outbox, terms
 from matcher.services.errors import ServiceError
 from matcher.services.rounds import active_pairs, is_publishable
 from matcher.services.snapshot import engine_id, thaw
@@ -42,15 +41,6 @@ from matcher.services.snapshot import engine_id, thaw
 class Published:
     pairs: int
     notifications: list[int]  # ids of the queued emails, to send once committed
-
-
-@dataclass(frozen=True)
-class PartnerEmail:
-    """One queued "your partner is ready" email: to whom, for which term."""
-
-    notification_id: int
-    user: User
-    term: Term
 
 
 def publish_round(round_: MatchRound, *, by: User, today: dt.date) -> Published:
@@ -156,65 +146,15 @@ def _rowcount(statement: Update) -> int:
 
 
 def queue_partner_emails(term: Term, user_ids: Collection[int]) -> list[int]:
-    """Record one unsent "your partner is ready" email per person (again for someone who
-    had one this term and now has a new partner); the ids of the queued emails."""
-    found = {
-        n.user_id: n
-        for n in db.session.scalars(
-            select(Notification).where(
-                Notification.term_id == term.id, Notification.user_id.in_(user_ids)
-            )
-        )
-    }
-    queued = []
-    for user_id in sorted(user_ids):
-        note = found.get(user_id) or Notification(term_id=term.id, user_id=user_id, attempts=0)
-        note.sent_at, note.last_error = None, ""
-        db.session.add(note)
-        queued.append(note)
-    db.session.flush()
-    return [n.id for n in queued]
+    """Queue one "your partner is ready" email per person in the outbox (again for someone
+    who had one this term and now has a new partner); the ids of the queued emails."""
+    return outbox.queue_for_ids(user_ids, NotificationKind.PARTNER_READY, term_id=term.id)
 
 
-def queued_emails(notification_ids: Collection[int]) -> list[PartnerEmail]:
-    """The emails among these that still wait to be sent, with whom and which term."""
-    notes = db.session.scalars(
-        select(Notification)
-        .where(Notification.id.in_(notification_ids), Notification.sent_at.is_(None))
-        .options(selectinload(Notification.user))
-        .order_by(Notification.user_id)
-    ).all()
-    terms = {
-        t.id: t
-        for t in db.session.scalars(select(Term).where(Term.id.in_({n.term_id for n in notes})))
-    }
-    return [PartnerEmail(n.id, n.user, terms[n.term_id]) for n in notes]
-
-
-def record_attempt(notification_id: int, error: str = "") -> None:
-    """One try at sending the email: sent when `error` is empty, else why not."""
-    note = db.session.get(Notification, notification_id)
-    if note is None:  # the person deleted their account in the meantime
-        return
-    note.attempts += 1
-    note.sent_at = None if error else utcnow()
-    note.last_error = error[:500]
-
-
-def unsent(term: Term) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            select(Notification)
-            .where(Notification.term_id == term.id, Notification.sent_at.is_(None))
-            .order_by(Notification.id)
-        )
-    )
-
-
-def resend_failed(term: Term, *, by: User) -> list[int]:
-    """Queue again every email of the term that has not gone out; the ids to send."""
-    notes = unsent(term)
+def resend_failed(term: Term, *, by: User, max_attempts: int) -> int:
+    """Queue again every email of the term the mail worker gave up on; how many."""
+    notes = outbox.given_up(term, max_attempts=max_attempts)
     if not notes:
-        raise ServiceError(_("Every email of this term has been sent."))
+        raise ServiceError(_("No email of this term is waiting to be re-sent."))
     audit.record(by, "emails.resent", term_id=term.id, people=len(notes))
-    return [n.id for n in notes]
+    return outbox.requeue(notes)

@@ -3,14 +3,14 @@ emails, endings and requests for coordinators."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from matcher import mail
 from matcher.models import Role
-from matcher.services import ServiceError, pairs, publishing
+from matcher.services import ServiceError, outbox, pairs, publishing
 from matcher.web.access import role_required
 from matcher.web.forms.rounds import EndPairForm, PersonForm, RematchRequestForm, RoundSettingsForm
 from matcher.web.util import attempt, flash_form_errors, found_or_404, term_or_404, today, use_case
@@ -53,7 +53,8 @@ def published(term_id: int) -> str:
         active=pairs.term_pairs(term),
         ended=pairs.term_pairs(term, "ended"),
         requests=pairs.open_requests(term),
-        unsent=publishing.unsent(term),
+        given_up=outbox.given_up(term, max_attempts=current_app.config["MAIL_MAX_ATTEMPTS"]),
+        waiting=outbox.waiting(term, max_attempts=current_app.config["MAIL_MAX_ATTEMPTS"]),
         form=EndPairForm(),
         settings_form=RoundSettingsForm(),
     )
@@ -66,15 +67,20 @@ def resend(term_id: int) -> BaseResponse:
     if PersonForm().validate_on_submit():
         try:
             with use_case():
-                queued = publishing.resend_failed(term, by=current_user)
+                queued = publishing.resend_failed(
+                    term, by=current_user, max_attempts=current_app.config["MAIL_MAX_ATTEMPTS"]
+                )
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            delivery = mail.send_queued(queued)
-            message = _(
-                "%(sent)d sent, %(failed)d failed.", sent=delivery.sent, failed=delivery.failed
+            flash(
+                ngettext(
+                    "%(num)d email will be sent again in a moment.",
+                    "%(num)d emails will be sent again in a moment.",
+                    queued,
+                ),
+                "success",
             )
-            flash(message, "error" if delivery.failed else "success")
     return redirect(url_for("pairs.published", term_id=term_id))
 
 

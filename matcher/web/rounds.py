@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from matcher import mail
 from matcher.models import MatchRound, Role
 from matcher.services import ServiceError, adjust, publishing, rounds
 from matcher.web.access import guard_blueprint
@@ -144,16 +143,5 @@ def publish(term_id: int, number: int) -> BaseResponse:
     except ServiceError as error:
         flash(error.message, "error")
         return _back(round_)
-    delivery = mail.send_queued(outcome.notifications)
     flash(_("Round %(n)d is published: %(pairs)d pairs.", n=number, pairs=outcome.pairs), "success")
-    if delivery.failed:
-        flash(
-            _(
-                "%(failed)d emails could not be sent (%(sent)d were). The pairs are published; "
-                "re-send the emails from the pairs page when the mail server is back.",
-                failed=delivery.failed,
-                sent=delivery.sent,
-            ),
-            "error",
-        )
     return redirect(url_for("pairs.published", term_id=term_id))
