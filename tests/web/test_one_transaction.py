@@ -12,18 +12,9 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.models import AuditEvent, Enrollment, MatchRound, RoundPair, User
 from matcher.services import ServiceError, audit
+from tests.helpers import run_form
 
 SLOTS = [str(s) for s in range(38, 44)] + [str(48 + s) for s in range(38, 44)]
-ROUND_FORM = {
-    "weight_overlap": 30,
-    "weight_interests": 15,
-    "weight_goals": 20,
-    "weight_level": 15,
-    "weight_gender": 10,
-    "weight_continuity": 10,
-    "min_overlap_hours": "2",
-    "objective": "best",
-}
 
 
 @pytest.fixture
@@ -83,7 +74,7 @@ def test_a_round_that_crashes_half_way_writes_nothing(client, auth, term, coordi
     auth.login(coordinator)
     audit_fails(RuntimeError("disk full"))
     with pytest.raises(RuntimeError, match="disk full"):
-        client.post(f"/terms/{term.id}/rounds", data=ROUND_FORM)
+        client.post(f"/terms/{term.id}/rounds", data=run_form())
     db.session.expire_all()
     assert count(MatchRound) == 0 and count(RoundPair) == 0
 
@@ -93,7 +84,7 @@ def test_a_refused_round_through_the_page_writes_nothing(
 ):
     auth.login(coordinator)
     audit_fails(ServiceError("The audit log is not available."))
-    page = client.post(f"/terms/{term.id}/rounds", data=ROUND_FORM, follow_redirects=True)
+    page = client.post(f"/terms/{term.id}/rounds", data=run_form(), follow_redirects=True)
     assert "The audit log is not available." in page.get_data(as_text=True)
     db.session.expire_all()
     assert count(MatchRound) == 0 and count(RoundPair) == 0
