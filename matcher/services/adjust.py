@@ -168,7 +168,10 @@ def pair_by_hand(
     taken = sum(1 for p in round_.pairs if p.volunteer_id == volunteer_id)
     if volunteer is not None and taken >= volunteer.capacity:
         raise ServiceError(
-            _("%(name)s has no free place in this round.", name=volunteer.display_name)
+            _(
+                "%(name)s has no free place in this round.",
+                name=people.names.get(volunteer.id, volunteer.display_name),
+            )
         )
     evaluation = _evaluate(round_, people, student_id, volunteer_id)
     _checked(evaluation, reason, people.names)

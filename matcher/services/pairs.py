@@ -212,7 +212,10 @@ def term_pairs(term: Term, status: str = PairStatus.ACTIVE) -> list[Pair]:
         db.session.scalars(
             select(Pair)
             .where(Pair.term_id == term.id, Pair.status == status)
-            .options(selectinload(Pair.student), selectinload(Pair.volunteer))
+            .options(  # with profiles: the coordinator's pages label people with their city
+                selectinload(Pair.student).selectinload(User.student_profile),
+                selectinload(Pair.volunteer).selectinload(User.volunteer_profile),
+            )
             .order_by(Pair.id)
         )
     )

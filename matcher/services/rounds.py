@@ -33,6 +33,7 @@ from matcher.services.constraints import (
     start_fresh,
 )
 from matcher.services.errors import ServiceError
+from matcher.services.naming import label_of
 from matcher.services.snapshot import TermPeople, engine_id, freeze, term_people, thaw
 
 HISTOGRAM_BINS = 10
@@ -99,10 +100,12 @@ def active_pairs(term: Term) -> list[Pair]:
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:
+    """Each person's label (naming.person_label), for messages."""
     if not user_ids:
         return {}
-    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return dict(rows.all())
+    return {
+        u.id: label_of(u) for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))
+    }
 
 
 Origins = dict[tuple[str, str], tuple[PairOrigin, str]]
@@ -332,12 +335,12 @@ def view_round(round_: MatchRound) -> RoundView:
     paired_students = {engine_id(p.student_id) for p in round_.pairs}
     paired_volunteers = {engine_id(p.volunteer_id) for p in round_.pairs}
     unmatched_s = [
-        UnmatchedRow(int(s.id), s.display_name, reasons.get(s.id, changed))
+        UnmatchedRow(int(s.id), name(s.id, s.display_name), reasons.get(s.id, changed))
         for s in people.students
         if s.id not in paired_students
     ]
     unmatched_v = [
-        UnmatchedRow(int(v.id), v.display_name, reasons.get(v.id, changed))
+        UnmatchedRow(int(v.id), name(v.id, v.display_name), reasons.get(v.id, changed))
         for v in people.volunteers
         if v.id not in paired_volunteers
     ]

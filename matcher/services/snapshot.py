@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from matcher.engine import Student, Volunteer, person_from
 from matcher.extensions import db
 from matcher.models import Enrollment, EnrollmentStatus, Pair, Role, Term, User
+from matcher.services.naming import label_of, person_label, place
 from matcher.services.profiles import completeness, engine_id, engine_person
 
 __all__ = ["TermPeople", "engine_id", "freeze", "term_people", "thaw"]
@@ -24,8 +25,10 @@ class TermPeople:
 
     students: list[Student]
     volunteers: list[Volunteer]
-    names: dict[str, str]  # engine id -> display name
-    excluded: list[dict[str, Any]]  # {"user_id", "display_name", "role", "reason"}
+    # engine id -> how coordinators' pages name the person (naming.person_label:
+    # "Mirae · #41 · Seoul"), so that people with the same display name are told apart.
+    names: dict[str, str]
+    excluded: list[dict[str, Any]]  # {"user_id", "display_name", "label", "role", "reason"}
 
     def ids(self) -> set[str]:
         """Engine ids of everyone taking part."""
@@ -70,6 +73,7 @@ def term_people(term: Term) -> TermPeople:
                 {
                     "user_id": user.id,
                     "display_name": user.display_name,
+                    "label": label_of(user),
                     "role": user.role,
                     "reason": _(
                         "Profile incomplete: %(missing)s", missing=", ".join(map(str, missing))
@@ -77,7 +81,7 @@ def term_people(term: Term) -> TermPeople:
                 }
             )
             continue
-        people.names[engine_id(user.id)] = user.display_name
+        people.names[engine_id(user.id)] = label_of(user)
         partner, continues = previous.get(user.id), enrollment.continue_partner
         if user.role == Role.STUDENT:
             people.students.append(
@@ -109,5 +113,13 @@ def freeze(people: TermPeople) -> dict[str, Any]:
 def thaw(snapshot: dict[str, Any]) -> TermPeople:
     students = [person_from(Student, s) for s in snapshot["students"]]
     volunteers = [person_from(Volunteer, v) for v in snapshot["volunteers"]]
-    names = {p.id: p.display_name for p in students} | {v.id: v.display_name for v in volunteers}
-    return TermPeople(students, volunteers, names, list(snapshot.get("excluded", [])))
+    names = {
+        p.id: person_label(p.display_name, p.id, place(p.city, p.timezone))
+        for p in [*students, *volunteers]
+    }
+    excluded = [
+        # Snapshots from before labels: the name and the short id.
+        {"label": person_label(e["display_name"], e["user_id"]), **e}
+        for e in snapshot.get("excluded", [])
+    ]
+    return TermPeople(students, volunteers, names, excluded)

@@ -1,10 +1,13 @@
-"""Jinja filters: the one way each kind of time is written on a page."""
+"""Jinja filters: the one way each kind of time is written on a page, and `person_label`,
+the one way a coordinator's page names a person ("Mirae · #41 · Seoul", services/naming.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import Flask
+
+from matcher.services.naming import label_of
 
 
 def clock(minutes: int) -> str:
@@ -23,4 +26,4 @@ def datetime(value: dt.datetime | None) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(clock=clock, date=date, datetime=datetime)
+    app.jinja_env.filters.update(clock=clock, date=date, datetime=datetime, person_label=label_of)

@@ -21,6 +21,7 @@ from matcher.models import (
     RoundStatus,
     TermStatus,
 )
+from matcher.services.people import BulkAction, Show
 
 ROLES = {
     Role.STUDENT: _l("Student"),
@@ -107,6 +108,21 @@ ENROLLMENT_STATUSES = {
     EnrollmentStatus.APPROVED: _l("Approved"),
     EnrollmentStatus.WITHDRAWN: _l("Withdrawn"),
 }
+# The people table's filters beyond the status (services.people.Show).
+PEOPLE_FILTERS = {
+    Show.INCOMPLETE: _l("Profile incomplete"),
+    Show.NO_AVAILABILITY: _l("No availability"),
+    Show.NOT_ACCEPTED: _l("Invitation not accepted"),
+    Show.PAIRED: _l("Paired"),
+    Show.UNMATCHED: _l("Approved, not paired"),
+}
+# What the people table's bulk bar does (services.people.BulkAction).
+BULK_ACTIONS = {
+    BulkAction.APPROVE: _l("Approve"),
+    BulkAction.WITHDRAW: _l("Withdraw"),
+    BulkAction.RESET: _l("Back to applied"),
+    BulkAction.REMIND: _l("Remind them what their profile lacks"),
+}
 ROUND_KINDS = {RoundKind.FULL: _l("Full"), RoundKind.REMATCH: _l("Re-match")}
 ROUND_STATUSES = {RoundStatus.DRAFT: _l("Draft"), RoundStatus.PUBLISHED: _l("Published")}
 CONSTRAINT_KINDS = {ConstraintKind.LOCK: _l("Lock"), ConstraintKind.FORBID: _l("Forbid")}
@@ -145,6 +161,7 @@ AUDIT_ACTIONS = {
     "enrollment.applied": _l("Applied to a term"),
     "enrollment.approved": _l("Approved an application"),
     "enrollment.withdrawn": _l("Withdrew an application"),
+    "profile.reminded": _l("Reminded someone what their profile lacks"),
     "round.run": _l("Ran a matching round"),
     "round.published": _l("Published a round"),
     "emails.resent": _l("Sent the emails again"),
