@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import exists, inspect, select
 
 from matcher import engine
 from matcher.engine.vocab import SLOTS_PER_WEEK
@@ -21,6 +21,7 @@ from matcher.models import (
     User,
     VolunteerProfile,
 )
+from matcher.models.base import as_utc, utcnow
 from matcher.services import audit
 from matcher.services.errors import ServiceError
 from matcher.services.timezones import check_timezone
@@ -110,6 +111,21 @@ def current_enrollment(user: User) -> Enrollment | None:
     ).first()
 
 
+def carried_over(user: User) -> bool:
+    """Whether the person applied to their newest term with the profile of an earlier one
+    and has not saved it since: their profile page asks them to check it."""
+    enrollment = current_enrollment(user)
+    profile = user.profile
+    if enrollment is None or profile is None:
+        return False
+    if as_utc(profile.updated_at) >= as_utc(enrollment.created_at):
+        return False
+    earlier = db.session.scalar(
+        select(exists().where(Enrollment.user_id == user.id, Enrollment.id != enrollment.id))
+    )
+    return bool(earlier)
+
+
 def _check(user: User, data: dict[str, Any], timezone: str, display_name: str) -> None:
     check_timezone(timezone)
     if not display_name.strip():
@@ -150,6 +166,7 @@ def update_profile(
         if name in data and name not in _NOT_THEIRS:
             value = data[name]
             setattr(profile, name, value.strip() if isinstance(value, str) else value)
+    profile.updated_at = utcnow()  # saved as it is, it is checked (see carried_over)
     user.timezone = timezone
     user.display_name = display_name.strip()
     enrollment = current_enrollment(user)

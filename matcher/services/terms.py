@@ -207,6 +207,20 @@ def next_enrollment_window(today: dt.date) -> Term | None:
     ).first()
 
 
+def next_term_for(user: User, today: dt.date) -> Term | None:
+    """The open term a person from a past term can apply to in one click (their profile
+    carries over): None for a newcomer, a coordinator, or someone who applied already."""
+    if user.role not in (Role.STUDENT, Role.VOLUNTEER):
+        return None
+    term = term_open_for_enrollment(today)
+    if term is None or enrollment_of(user, term) is not None:
+        return None
+    earlier = db.session.scalar(
+        select(exists().where(Enrollment.user_id == user.id, Enrollment.term_id != term.id))
+    )
+    return term if earlier else None
+
+
 def enrollment_of(user: User, term: Term) -> Enrollment | None:
     return db.session.scalar(
         select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.term_id == term.id)

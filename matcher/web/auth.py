@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from matcher.models import Role, User
@@ -98,7 +99,12 @@ def logout() -> Response:
 @bp.get("/account")
 @role_required()
 def account() -> str:
-    return render_template("auth/account.html", form=DeleteAccountForm())
+    return render_template(
+        "auth/account.html",
+        form=DeleteAccountForm(),
+        next_term=terms.next_term_for(current_user, today()),
+        apply_form=FlaskForm(),
+    )
 
 
 @bp.get("/account/data.json")
