@@ -113,10 +113,8 @@ def freeze(people: TermPeople) -> dict[str, Any]:
 def thaw(snapshot: dict[str, Any]) -> TermPeople:
     students = [person_from(Student, s) for s in snapshot["students"]]
     volunteers = [person_from(Volunteer, v) for v in snapshot["volunteers"]]
-    names = {
-        p.id: person_label(p.display_name, p.id, place(p.city, p.timezone))
-        for p in [*students, *volunteers]
-    }
+    everyone: list[Student | Volunteer] = [*students, *volunteers]
+    names = {p.id: person_label(p.display_name, p.id, place(p.city, p.timezone)) for p in everyone}
     excluded = [
         # Snapshots from before labels: the name and the short id.
         {"label": person_label(e["display_name"], e["user_id"]), **e}

@@ -57,6 +57,7 @@ def coordinator_paths(seeded) -> list[str]:
         "/terms/new",
         term,
         f"{term}?status=approved",
+        f"{term}?q=a&role=student&show=incomplete",  # the people table, searched and filtered
         f"{term}/edit",
         f"{term}/people/{seeded.student_enrollment}",
         f"{term}/people/{seeded.volunteer_enrollment}",
