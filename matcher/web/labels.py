@@ -94,6 +94,19 @@ DAYS = dict(
 )
 DAY_CODES = vocab.DAYS  # day number -> code, for Interval.day
 CRITERIA = vocab.CRITERIA  # the soft criteria a round weighs, in the engine's order
+CRITERION_NAMES = {
+    "overlap": _l("Common time"),
+    "interests": _l("Shared interests"),
+    "goals": _l("Goals the tutor supports"),
+    "level": _l("Level fit"),
+    "gender": _l("Gender preference"),
+    "continuity": _l("Same partner as last term"),
+}
+OBJECTIVES = {"best": _l("Best total"), "fair": _l("Fairest")}
+OBJECTIVE_CHOICES = {
+    "best": _l("Best total: the highest sum of scores"),
+    "fair": _l("Fairest: the best lowest score first, then the best total"),
+}
 
 TERM_STATUSES = {
     TermStatus.DRAFT: _l("Draft"),
