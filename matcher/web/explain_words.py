@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from babel.dates import get_timezone_location
 from babel.lists import format_list
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from matcher.web import labels
+from matcher.web.filters import city
 
 # Parts of the day by the hour they start at (the engine's `explain.PARTS`).
 _PARTS = (("night", 0), ("morning", 5), ("afternoon", 12), ("evening", 17), ("night", 22))
@@ -59,14 +58,6 @@ def duration(minutes: float) -> str:
     if hours:
         return _("%(hours)d h", hours=hours)
     return _("%(minutes)d min", minutes=rest)
-
-
-def city(zone: str) -> str:
-    """A zone's city in the reader's language: ``Asia/Seoul`` -> ``서울``."""
-    try:
-        return str(get_timezone_location(zone, locale=_locale(), return_city=True))
-    except (LookupError, ValueError):
-        return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def _part_phrase(part: str, days: str, n: int) -> str:
