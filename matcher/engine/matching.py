@@ -87,8 +87,9 @@ def match(
     ... )
     >>> [(p.student_id, p.volunteer_id, p.overlap_hours) for p in result.pairs]
     [('s1', 'v2', 3.0)]
-    >>> result.unmatched_volunteers[0].text
-    'All 1 compatible students (s1) are paired with others; no other pairing matches more people'
+    >>> print(result.unmatched_volunteers[0].text.replace("; ", ";\n"))
+    The only compatible student (s1) is paired with someone else;
+    no other pairing matches more people
     """
     clock = Clock()
     settings = settings or Settings()

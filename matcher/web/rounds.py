@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -143,5 +144,13 @@ def publish(term_id: int, number: int) -> BaseResponse:
     except ServiceError as error:
         flash(error.message, "error")
         return _back(round_)
-    flash(_("Round %(n)d is published: %(pairs)d pairs.", n=number, pairs=outcome.pairs), "success")
+    flash(
+        ngettext(
+            "Round %(n)d is published: %(num)d pair.",
+            "Round %(n)d is published: %(num)d pairs.",
+            outcome.pairs,
+            n=number,
+        ),
+        "success",
+    )
     return redirect(url_for("pairs.published", term_id=term_id))
