@@ -27,12 +27,17 @@ def day(value: dt.date | None) -> str:
     return _("%(weekday)s %(date)s", weekday=format_date(value, "EEEE"), date=date(value))
 
 
-def city(zone: str) -> str:
+def city(zone: str, locale: str | None = None) -> str:
     """A time zone by its city in the reader's language: Asia/Seoul is "Seoul" ("서울")."""
     try:
-        return str(get_timezone_location(zone, locale=str(get_locale() or "en"), return_city=True))
+        found = str(
+            get_timezone_location(
+                zone, locale=locale or str(get_locale() or "en"), return_city=True
+            )
+        )
     except (LookupError, ValueError):
-        return zone.rsplit("/", 1)[-1].replace("_", " ")
+        found = zone
+    return found.rsplit("/", 1)[-1].replace("_", " ")  # "Argentina/Buenos Aires": the city
 
 
 def datetime(value: dt.datetime | None) -> str:

@@ -108,6 +108,26 @@ OBJECTIVE_CHOICES = {
     "fair": _l("Fairest: the best lowest score first, then the best total"),
 }
 
+# The time zone chooser's groups, in their order, by the first part of a zone's IANA name.
+TIMEZONE_REGIONS = {
+    "Asia": _l("Asia"),
+    "Europe": _l("Europe"),
+    "America": _l("Americas"),
+    "Australia": _l("Australia"),
+    "Pacific": _l("Pacific"),
+    "Africa": _l("Africa"),
+    "Atlantic": _l("Atlantic"),
+    "Indian": _l("Indian Ocean"),
+    "Antarctica": _l("Antarctica and the Arctic"),
+}
+TIMEZONE_REGION_OF = {  # older names' areas, shown with the region they lie in
+    "Brazil": "America",
+    "Canada": "America",
+    "Chile": "America",
+    "Mexico": "America",
+    "Arctic": "Antarctica",
+}
+
 TERM_STATUSES = {
     TermStatus.DRAFT: _l("Draft"),
     TermStatus.OPEN: _l("Open for applications"),
