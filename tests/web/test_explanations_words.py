@@ -137,3 +137,18 @@ def test_alternatives_page_reads_in_korean(client, auth, make_user, round_with_u
     )
     assert HANGUL.search(page)
     assert "a week in common" not in page
+
+
+def test_a_broken_rule_is_named_in_korean(client, auth, make_user, round_with_unmatched):
+    term, round_ = round_with_unmatched
+    view = rounds.view_round(round_)
+    nari = next(u for u in view.unmatched_students if u.name == "Nari")
+    tom = next(u for u in view.unmatched_volunteers if u.name == "Tom")
+    auth.login(make_user("coordinator", display_name="Coord KO", locale="ko"))
+    page = client.post(
+        f"/terms/{term.id}/rounds/{round_.number}/assign",
+        data={"student_id": nari.user_id, "volunteer_id": tom.user_id},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "매주 겹치는 시간이 0분뿐입니다. 최소 2시간이 필요합니다" in page
+    assert "a week in common" not in page
