@@ -18,6 +18,7 @@ from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from matcher.services import profiles
 from matcher.web import labels
 from matcher.web.filters import city
 
@@ -334,6 +335,15 @@ def reason(code: str, side: str, facts: Mapping[str, Any] | None, text: str) -> 
     except (KeyError, TypeError, ValueError):
         found = None
     return found if found is not None else text
+
+
+def excluded(person: Mapping[str, Any]) -> str:
+    """Why an approved person was left out of a round (their profile lacks answers)."""
+    codes = person.get("missing")
+    if not codes or any(code not in profiles.MISSING_LABELS for code in codes):
+        return str(person.get("reason", ""))
+    missing = ", ".join(str(profiles.MISSING_LABELS[code]) for code in codes)
+    return _("Profile incomplete: %(missing)s", missing=missing)
 
 
 def objective(code: str) -> str:

@@ -57,6 +57,7 @@ def round_with_unmatched(pool, make_user, coordinator):
         timezone="Asia/Seoul",
         availability=week((200, 204)),  # Sat morning in Seoul: no student then
     )
+    make_user("student", term=term, status="approved", display_name="Bora", complete=False)
     round_ = rounds.run_round(term, settings(), by=coordinator)
     db.session.commit()
     return term, round_
@@ -77,6 +78,8 @@ def test_round_page_reads_in_korean(client, auth, make_user, round_with_unmatche
     for sentence in ENGLISH_SENTENCES:
         assert sentence not in page, sentence
     assert "overlap 30" not in page and ": best" not in page
+    left_out = page.split("<li>Bora: ", 1)[1].split("</li>", 1)[0]
+    assert left_out.startswith("프로필") and "goals" not in left_out, left_out
 
 
 def test_unmatched_reasons_read_in_korean(client, auth, make_user, round_with_unmatched):
