@@ -18,12 +18,10 @@ from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from matcher.engine import Interval, explain
 from matcher.services import profiles
 from matcher.web import labels
 from matcher.web.filters import city
-
-# Parts of the day by the hour they start at (the engine's `explain.PARTS`).
-_PARTS = (("night", 0), ("morning", 5), ("afternoon", 12), ("evening", 17), ("night", 22))
 
 
 def _field(item: Any, name: str, default: Any = None) -> Any:
@@ -74,12 +72,11 @@ def _part_phrase(part: str, days: str, n: int) -> str:
 def times(intervals: Sequence[Any], zone: str) -> str:
     """``"Tue and Thu evenings, Sat morning in Seoul"`` from intervals of the week."""
     found: dict[str, list[int]] = {}
-    for interval in intervals:
-        day, start, end = (int(_field(interval, k)) for k in ("day", "start", "end"))
-        middle = (start + end) / 2 / 60
-        part = [name for name, first in _PARTS if middle >= first][-1]
-        if day not in found.setdefault(part, []):
-            found[part].append(day)
+    for item in intervals:
+        interval = Interval.from_dict(item) if isinstance(item, Mapping) else item
+        part = explain.part_of_day(interval)  # the engine's parts of the day
+        if interval.day not in found.setdefault(part, []):
+            found[part].append(interval.day)
     if not found:
         return ""
     phrases = [
