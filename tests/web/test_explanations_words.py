@@ -75,6 +75,7 @@ def test_round_page_reads_in_korean(client, auth, make_user, round_with_unmatche
     assert "매주 최소 2시간 겹침" in page  # the settings as labels: at least 2 h in common
     assert "최적화 기준: 최고 합계" in page  # the objective's label, not "best"
     assert "겹치는 시간 30" in page  # the weight of "overlap", by its label
+    assert "9.0시간" in page  # the common time column
     for sentence in ENGLISH_SENTENCES:
         assert sentence not in page, sentence
     assert "overlap 30" not in page and ": best" not in page
