@@ -39,6 +39,13 @@ _REQUIRED: dict[str, Any] = {
     "format": _l("how you want to meet"),
     "contact": _l("contact to share"),
 }
+# What a profile can lack, by code: the required answers, then these.
+MISSING_LABELS: dict[str, Any] = {
+    **_REQUIRED,
+    "profile": _l("profile"),
+    "city": _l("city"),
+    "availability": _l("at least 2 hours of availability"),
+}
 
 P = TypeVar("P", engine.Student, engine.Volunteer)
 
@@ -78,6 +85,7 @@ def engine_person(
 class Completeness:
     missing: list[Any] = field(default_factory=list)
     percent: int = 100
+    codes: list[str] = field(default_factory=list)  # of `missing`, keys of MISSING_LABELS
 
     @property
     def complete(self) -> bool:
@@ -88,16 +96,17 @@ def completeness(user: User) -> Completeness:
     """What is still missing for this person to be matched."""
     profile = user.profile
     if profile is None:
-        return Completeness([_l("profile")], 0)
+        return Completeness([MISSING_LABELS["profile"]], 0, ["profile"])
     required = ["goals", "format", "contact"]
     required += ["english_level"] if user.role == Role.STUDENT else ["experience", "korean_level"]
-    missing = [_REQUIRED[name] for name in required if not getattr(profile, name)]
+    codes = [name for name in required if not getattr(profile, name)]
     if profile.format == "in_person" and not profile.city.strip():
-        missing.append(_l("city"))
+        codes.append("city")
     if profile.slot_count < MIN_SLOTS:
-        missing.append(_l("at least 2 hours of availability"))
+        codes.append("availability")
     total = len(required) + 2
-    return Completeness(missing, round(100 * (total - len(missing)) / total))
+    missing = [MISSING_LABELS[code] for code in codes]
+    return Completeness(missing, round(100 * (total - len(missing)) / total), codes)
 
 
 def current_enrollment(user: User) -> Enrollment | None:

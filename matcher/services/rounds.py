@@ -301,9 +301,14 @@ class PairRow:
 
 @dataclass
 class UnmatchedRow:
+    """An unmatched person: the engine's reason code and facts (the page words them in the
+    reader's language) and the sentence stored with them (said when the code is unknown)."""
+
     user_id: int
     name: str
     reason: str
+    code: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -327,23 +332,26 @@ def view_round(round_: MatchRound) -> RoundView:
         for p in sorted(round_.pairs, key=lambda p: (-p.score, p.student_id))
     ]
     reasons = {
-        u["id"]: u["text"]
+        u["id"]: u
         for key in ("unmatched_students", "unmatched_volunteers")
         for u in round_.result.get(key, [])
     }
-    changed = _("Left without a partner by a coordinator's change in this round.")
+    changed = {"text": _("Left without a partner by a coordinator's change in this round.")}
+
+    def row(person: engine.Student | engine.Volunteer) -> UnmatchedRow:
+        found = reasons.get(person.id, changed)
+        return UnmatchedRow(
+            int(person.id),
+            name(person.id, person.display_name),
+            str(found.get("text", "")),
+            str(found.get("reason", "")),
+            dict(found.get("facts") or {}),
+        )
+
     paired_students = {engine_id(p.student_id) for p in round_.pairs}
     paired_volunteers = {engine_id(p.volunteer_id) for p in round_.pairs}
-    unmatched_s = [
-        UnmatchedRow(int(s.id), name(s.id, s.display_name), reasons.get(s.id, changed))
-        for s in people.students
-        if s.id not in paired_students
-    ]
-    unmatched_v = [
-        UnmatchedRow(int(v.id), name(v.id, v.display_name), reasons.get(v.id, changed))
-        for v in people.volunteers
-        if v.id not in paired_volunteers
-    ]
+    unmatched_s = [row(s) for s in people.students if s.id not in paired_students]
+    unmatched_v = [row(v) for v in people.volunteers if v.id not in paired_volunteers]
     bins = [0] * HISTOGRAM_BINS
     for p in round_.pairs:
         bins[min(int(p.score // (100 / HISTOGRAM_BINS)), HISTOGRAM_BINS - 1)] += 1

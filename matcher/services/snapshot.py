@@ -67,7 +67,8 @@ def term_people(term: Term) -> TermPeople:
     people = TermPeople([], [], {}, [])
     for enrollment in sorted(enrollments, key=lambda e: e.user_id):
         user = enrollment.user
-        missing = completeness(user).missing
+        found = completeness(user)
+        missing = found.missing
         if missing:
             people.excluded.append(
                 {
@@ -78,6 +79,7 @@ def term_people(term: Term) -> TermPeople:
                     "reason": _(
                         "Profile incomplete: %(missing)s", missing=", ".join(map(str, missing))
                     ),
+                    "missing": found.codes,  # the page words them in its reader's language
                 }
             )
             continue

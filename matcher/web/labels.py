@@ -95,6 +95,39 @@ DAYS = dict(
 )
 DAY_CODES = vocab.DAYS  # day number -> code, for Interval.day
 CRITERIA = vocab.CRITERIA  # the soft criteria a round weighs, in the engine's order
+CRITERION_NAMES = {
+    "overlap": _l("Common time"),
+    "interests": _l("Shared interests"),
+    "goals": _l("Goals the tutor supports"),
+    "level": _l("Level fit"),
+    "gender": _l("Gender preference"),
+    "continuity": _l("Same partner as last term"),
+}
+OBJECTIVES = {"best": _l("Best total"), "fair": _l("Fairest")}
+OBJECTIVE_CHOICES = {
+    "best": _l("Best total: the highest sum of scores"),
+    "fair": _l("Fairest: the best lowest score first, then the best total"),
+}
+
+# The time zone chooser's groups, in their order, by the first part of a zone's IANA name.
+TIMEZONE_REGIONS = {
+    "Asia": _l("Asia"),
+    "Europe": _l("Europe"),
+    "America": _l("Americas"),
+    "Australia": _l("Australia"),
+    "Pacific": _l("Pacific"),
+    "Africa": _l("Africa"),
+    "Atlantic": _l("Atlantic"),
+    "Indian": _l("Indian Ocean"),
+    "Antarctica": _l("Antarctica and the Arctic"),
+}
+TIMEZONE_REGION_OF = {  # older names' areas, shown with the region they lie in
+    "Brazil": "America",
+    "Canada": "America",
+    "Chile": "America",
+    "Mexico": "America",
+    "Arctic": "Antarctica",
+}
 
 TERM_STATUSES = {
     TermStatus.DRAFT: _l("Draft"),

@@ -100,7 +100,7 @@ def _journey(client, auth, term, coordinator):
     client.post(f"/terms/{term.id}/enrollments", data={"enrollment_ids": ids, "action": "approved"})
     assert client.post(f"/terms/{term.id}/rounds", data=run_form()).status_code == 302
     page = client.post(f"/terms/{term.id}/rounds/1/publish", follow_redirects=True)
-    assert "Round 1 is published: 1 pairs." in page.get_data(as_text=True)
+    assert "Round 1 is published: 1 pair." in page.get_data(as_text=True)
     return people
 
 
