@@ -79,21 +79,21 @@ def test_round_page_reads_in_korean(client, auth, make_user, round_with_unmatche
     for sentence in ENGLISH_SENTENCES:
         assert sentence not in page, sentence
     assert "overlap 30" not in page and ": best" not in page
-    left_out = page.split("<li>Bora: ", 1)[1].split("</li>", 1)[0]
+    left_out = page.split("<li>Bora · ", 1)[1].split(": ", 1)[1].split("</li>", 1)[0]
     assert left_out.startswith("프로필") and "goals" not in left_out, left_out
 
 
 def test_unmatched_reasons_read_in_korean(client, auth, make_user, round_with_unmatched):
     term, round_ = round_with_unmatched
     view = rounds.view_round(round_)
-    reasons = {u.name: u.code for u in [*view.unmatched_students, *view.unmatched_volunteers]}
+    reasons = {u.name.split(" · ")[0]: u.code for u in [*view.unmatched_students, *view.unmatched_volunteers]}
     assert reasons["Nari"] == "no_common_time" and reasons["Tom"] == "no_common_time"
     assert reasons["Yuna"] in ("gender_required", "partners_taken", "partners_locked")
     auth.login(make_user("coordinator", display_name="Coord KO", locale="ko"))
     page = _main(client.get(f"/terms/{term.id}/rounds/{round_.number}").get_data(as_text=True))
     unmatched = page.split('class="dashboard"', 1)[1]
     for name in ("Nari", "Tom", "Yuna"):
-        line = unmatched.split(f">{name}</a>: ", 1)[1].split("</li>", 1)[0]
+        line = unmatched.split(f">{name} · ", 1)[1].split("</a>: ", 1)[1].split("</li>", 1)[0]
         assert HANGUL.search(line), line
         assert not re.search(r"\b(No|All|The|Every|volunteer|student)\b", line), line
     assert "매주 2시간 이상 겹치는 봉사자가 없습니다" in unmatched  # Nari
@@ -132,7 +132,7 @@ def test_old_round_text_is_shown_when_its_facts_are_unknown(
 def test_alternatives_page_reads_in_korean(client, auth, make_user, round_with_unmatched):
     term, round_ = round_with_unmatched
     view = rounds.view_round(round_)
-    yuna = next(u for u in view.unmatched_students if u.name == "Yuna")
+    yuna = next(u for u in view.unmatched_students if u.name.startswith("Yuna · "))
     auth.login(make_user("coordinator", display_name="Coord KO", locale="ko"))
     page = _main(
         client.get(
@@ -146,8 +146,8 @@ def test_alternatives_page_reads_in_korean(client, auth, make_user, round_with_u
 def test_a_broken_rule_is_named_in_korean(client, auth, make_user, round_with_unmatched):
     term, round_ = round_with_unmatched
     view = rounds.view_round(round_)
-    nari = next(u for u in view.unmatched_students if u.name == "Nari")
-    tom = next(u for u in view.unmatched_volunteers if u.name == "Tom")
+    nari = next(u for u in view.unmatched_students if u.name.startswith("Nari · "))
+    tom = next(u for u in view.unmatched_volunteers if u.name.startswith("Tom · "))
     auth.login(make_user("coordinator", display_name="Coord KO", locale="ko"))
     page = client.post(
         f"/terms/{term.id}/rounds/{round_.number}/assign",
