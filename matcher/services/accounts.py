@@ -63,6 +63,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether the password is right; as slow for a person without one (None) as with one."""
+    try:
+        _hasher.verify(password_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return password_hash is not None
+
+
 def email_taken(email: str) -> bool:
     return db.session.scalar(select(exists().where(User.email == email))) or False
 
@@ -223,7 +232,7 @@ def finish_sign_up(raw_token: str, password: str, *, now: dt.datetime) -> User:
     for a used, expired or altered link, ServiceError for a wrong password."""
     token = tokens.check(raw_token, TokenPurpose.SIGN_UP, now=now)
     user = _token_user(token)
-    if user.password_hash is None or not _password_matches(user.password_hash, password):
+    if not password_matches(user.password_hash, password):
         raise ServiceError(
             _(
                 "This is not the password you chose when you signed up. "
@@ -249,13 +258,6 @@ def _token_user(token: EmailToken) -> User:
     if user is None or not user.active:
         raise tokens.TokenError("unknown")
     return user
-
-
-def _password_matches(password_hash: str, password: str) -> bool:
-    try:
-        return bool(_hasher.verify(password_hash, password))
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 # Forgotten passwords
@@ -292,7 +294,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     """Ask to move the account to a new address: it takes effect when the link emailed to
     that address is used. An address another account has gets the same answer and
     changes nothing, so that this form tells nobody who has an account."""
-    if user.password_hash is None or not _password_matches(user.password_hash, password):
+    if not password_matches(user.password_hash, password):
         raise ServiceError(_("Your password is not right."), "password")
     new_email = normalise_email(new_email)
     if new_email == user.email:
@@ -378,13 +380,11 @@ def authenticate(email: str, password: str) -> User | None:
     except ServiceError:
         return None
     user: User | None = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    if not password_matches(user.password_hash if user else None, password):
         return None
     if user is None or not user.active or user.email_confirmed_at is None:
         return None  # an unconfirmed address gets the same answer as a wrong password
-    if _hasher.check_needs_rehash(user.password_hash):
+    if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.flush()
     return user
@@ -397,10 +397,8 @@ def user_for_session(session_token: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    try:
-        _hasher.verify(user.password_hash, current)
-    except (VerificationError, InvalidHashError):
-        raise ServiceError(_("Your current password is not right."), "current_password") from None
+    if not password_matches(user.password_hash, current):
+        raise ServiceError(_("Your current password is not right."), "current_password")
     check_password(new)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
@@ -443,10 +441,8 @@ def export_own_data(user: User) -> dict[str, object]:
 
 def delete_account(user: User, password: str) -> None:
     """Delete a person and everything about them (profile, enrollments, pairs)."""
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise ServiceError(_("Your password is not right."), "password") from None
+    if not password_matches(user.password_hash, password):
+        raise ServiceError(_("Your password is not right."), "password")
     if user.role == Role.COORDINATOR:
         others = select(exists().where(User.role == Role.COORDINATOR, User.id != user.id))
         if not db.session.scalar(others):

@@ -369,7 +369,7 @@ def invite_coordinator() -> str | Response:
             flash(
                 _(
                     "The invitation is on its way. Its link works for %(days)d days.",
-                    days=current_app.config["INVITATION_DAYS"],
+                    days=current_app.config["COORDINATOR_INVITE_DAYS"],
                 ),
                 "success",
             )
