@@ -230,6 +230,16 @@ def body_of(message: Message) -> str:
     return payload.decode(message.get_content_charset() or "utf-8")
 
 
+def link_in(body: str, prefix: str) -> str:
+    """The path (from `prefix`, like "/reset/") of the link in an email's body that has it,
+    as a test client or a browser opens it on the site under test."""
+    import re
+
+    found = re.search(r"https?://\S+?(" + re.escape(prefix) + r"\S*)", body)
+    assert found, f"no link to {prefix} in this email:\n{body}"
+    return found.group(1)
+
+
 # The browser tests' Chromium
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"

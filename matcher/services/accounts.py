@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, null, select
 
 from matcher.extensions import db
 from matcher.models import (
@@ -35,6 +35,9 @@ from matcher.services.errors import ServiceError
 from matcher.services.timezones import check_timezone
 
 MIN_PASSWORD_LENGTH = 10
+# A new account whose address is not confirmed yet: NULL written explicitly (None would let
+# the column's default, "confirmed now", fill it in).
+NOT_CONFIRMED = null()
 _hasher = PasswordHasher()
 # Verifying against this keeps a sign-in for an unknown email as slow as for a known one.
 _DUMMY_HASH = _hasher.hash("not a real password")
@@ -173,7 +176,7 @@ def register(
         display_name=display_name,
         locale=locale,
         timezone=timezone,
-        email_confirmed_at=None,
+        email_confirmed_at=NOT_CONFIRMED,
     )
     if role == Role.STUDENT:
         user.student_profile = StudentProfile()
@@ -350,7 +353,7 @@ def invite_coordinator(by: User, email: str, display_name: str, *, locale: str) 
             display_name=display_name,
             locale=locale,
             timezone=by.timezone,
-            email_confirmed_at=None,
+            email_confirmed_at=NOT_CONFIRMED,
         )
         db.session.add(invited)
         db.session.flush()

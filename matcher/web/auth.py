@@ -112,7 +112,10 @@ def resend_sign_up() -> str | Response:
 def finish_sign_up(token: str) -> str | Response | tuple[str, int]:
     def done(user: User) -> Response:
         login_user(user)
-        flash(_("Your address is confirmed. Now fill in your profile so we can find you a partner."), "success")
+        flash(
+            _("Your address is confirmed. Now fill in your profile so we can find you a partner."),
+            "success",
+        )
         return redirect(url_for("profile.edit" if user.profile is not None else "main.home"))
 
     form = FinishSignUpForm()
