@@ -240,6 +240,24 @@ def link_in(body: str, prefix: str) -> str:
     return found.group(1)
 
 
+def emailed_link(app: Flask, address: str, prefix: str) -> str:
+    """Run the mail worker once on `app` (as `flask send-mail --once` does) into a real SMTP
+    server, and the path of the `prefix` link in the last email `address` received."""
+    from matcher import mail
+
+    state = app.extensions["mailman"]
+    saved = (state.backend, state.server, state.port)
+    with smtp_server() as (inbox, port), app.app_context():
+        state.backend, state.server, state.port = "smtp", "127.0.0.1", port
+        try:
+            mail.send_due()
+        finally:
+            state.backend, state.server, state.port = saved
+    received = inbox.to(address)
+    assert received, f"no email to {address}"
+    return link_in(body_of(received[-1]), prefix)
+
+
 # The browser tests' Chromium
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
