@@ -63,6 +63,11 @@ LINKS = {
     NotificationKind.PARTNER_READY: "pairs.mine",
     NotificationKind.PARTNER_LEFT: "pairs.mine",
     NotificationKind.PROFILE_REMINDER: "profile.edit",
+    NotificationKind.ACCOUNT_EXISTS: "auth.login",
+}
+# Further pages some kinds point to, by the name their template uses.
+MORE_LINKS = {
+    NotificationKind.ACCOUNT_EXISTS: {"reset_link": "auth.forgot_password"},
 }
 
 
@@ -137,7 +142,10 @@ def render(
     url = link(token_link.endpoint, token=token) if token_link else link(LINKS[kind])
     with force_locale(locale):
         subject = str(SUBJECTS[kind] % {"program": program})
-        body = render_template(f"email/{kind.value}.txt", program=program, link=url, **context)
+        more = {name: link(endpoint) for name, endpoint in MORE_LINKS.get(kind, {}).items()}
+        body = render_template(
+            f"email/{kind.value}.txt", program=program, link=url, **more, **context
+        )
     return subject, body
 
 
