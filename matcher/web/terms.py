@@ -10,7 +10,15 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import Role
-from matcher.services import ServiceError, dashboard, pairs, profiles, rounds, terms
+from matcher.services import (
+    ServiceError,
+    dashboard,
+    pairs,
+    profiles,
+    recruiting,
+    rounds,
+    terms,
+)
 from matcher.web import labels
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
@@ -83,6 +91,7 @@ def show(term_id: int) -> str:
         volunteers=terms.enrollments(term, Role.VOLUNTEER, status),
         counts=terms.status_counts(term),
         action_form=EnrollmentActionForm(),
+        recruitment=recruiting.recruitment(term),
     )
 
 
