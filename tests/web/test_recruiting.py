@@ -118,3 +118,18 @@ def test_only_coordinators_see_the_swaps(client, auth, pool, make_user):
     student = make_user("student", term=term)
     auth.login(student)
     assert client.get(f"/terms/{term.id}/rounds/1/swaps").status_code in (302, 403, 404)
+
+
+def test_a_window_past_midnight_names_both_days(client, signed_in, pool, make_user):
+    term = pool[0]
+    for name in ("Bora", "Dami"):  # Sunday 23:00 to Monday 02:00 in Seoul
+        make_user(
+            "student",
+            term=term,
+            status="approved",
+            display_name=name,
+            availability=week((6 * 48 + 46, 6 * 48 + 48), (0, 4)),
+        )
+    client.post(f"/terms/{term.id}/rounds", data=run_form())
+    text = _recruit_text(client.get(f"/terms/{term.id}").get_data(as_text=True))
+    assert "free on Sunday 23:00–Monday 02:00 in Seoul (" in text.splitlines()[0]
