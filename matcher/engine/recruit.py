@@ -142,6 +142,7 @@ def recruitment_windows(
     step_slots: int = 2,
     zones: int = 3,
     limit: int | None = None,
+    apart: bool = False,
 ) -> list[RecruitWindow]:
     """The windows in which volunteers would let the engine pair more students, best first.
 
@@ -152,8 +153,8 @@ def recruitment_windows(
     Only windows that help (a figure of 1 or more) are returned, the largest figure
     first; among equal figures, the window with the most common time with the unmatched
     students who fit it first, then in week order; with ``limit``, only the first
-    ``limit`` of them (found without working out the others). See the module's
-    documentation for the figure.
+    ``limit`` of them (found without working out the others); with ``apart``, none that
+    overlaps a window listed before it. See the module's documentation for the figure.
     """
     if not 1 <= window_slots <= vocab.SLOTS_PER_WEEK or step_slots < 1:
         raise EngineError("window_slots must be 1..336 and step_slots at least 1")
@@ -170,7 +171,8 @@ def recruitment_windows(
     shown = [z for z in most_common_zones(v.timezone for v in volunteers) if z != zone][:zones]
     middle = term_start + (term_end - term_start) // 2
     found = []
-    for k in figures.best(limit):
+    spans = [{(a + k) % vocab.SLOTS_PER_WEEK for k in range(window_slots)} for a in starts]
+    for k in figures.best(limit, spans if apart else None):
         start = starts[k]
         window = RecruitWindow(
             start,
@@ -250,11 +252,13 @@ class _Figures:
             self.known[key] = int(self.high[k]) + rest - self.d_matched
         return self.known[key]
 
-    def best(self, limit: int | None) -> list[int]:
-        """The windows with a figure of 1 or more, best first (the first ``limit``).
+    def best(self, limit: int | None, spans: list[set[int]] | None) -> list[int]:
+        """The windows with a figure of 1 or more, best first (the first ``limit``); with
+        ``spans`` (each window's slots), none that overlaps a better one.
 
         With a limit, windows are worked out from the highest upper bound down, and the
-        search stops once ``limit`` windows beat every upper bound left.
+        search stops once ``limit`` windows chosen beat every upper bound left (a window
+        that ranks lower can change neither which windows are chosen nor their order).
         """
         order = sorted(
             range(len(self.low)), key=lambda k: (-int(self.upper[k]), -self.minutes[k], k)
@@ -262,14 +266,31 @@ class _Figures:
         done: list[tuple[int, float, int]] = []
         for k in order:
             if limit is not None and len(done) >= limit:
-                done.sort()
-                if -done[limit - 1][0] > self.upper[k]:
+                chosen = _chosen(done, limit, spans)
+                if len(chosen) == limit and -chosen[-1][0] > self.upper[k]:
                     break
             figure = self.exact(k) if self.upper[k] > 0 else 0
             if figure > 0:
                 done.append((-figure, -float(self.minutes[k]), k))
-        done.sort()
-        return [k for _f, _m, k in done[:limit]]
+        return [k for _f, _m, k in _chosen(done, limit, spans)]
+
+
+def _chosen(
+    done: list[tuple[int, float, int]], limit: int | None, spans: list[set[int]] | None
+) -> list[tuple[int, float, int]]:
+    """The best of ``done`` (sort keys), skipping any that overlaps one taken (``spans``)."""
+    done.sort()
+    if spans is None:
+        return done[:limit]
+    taken: set[int] = set()
+    out: list[tuple[int, float, int]] = []
+    for item in done:
+        if limit is not None and len(out) == limit:
+            break
+        if not spans[item[2]] & taken:
+            taken |= spans[item[2]]
+            out.append(item)
+    return out
 
 
 def _most_pairs(graph: csr_array, rows: Mask, places: int) -> int:

@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from matcher import engine
-from matcher.engine import vocab
 from matcher.extensions import db
 from matcher.models import ConstraintKind, MatchRound, PairConstraint, Term
 from matcher.services.rounds import latest_round
 from matcher.services.snapshot import TermPeople, engine_id, thaw
 
 WINDOWS_SHOWN = 5  # the best windows the term page lists, none overlapping another
-WINDOWS_SEARCHED = 40  # the best windows worked out, to choose those from
 
 
 def round_forbids(round_: MatchRound, people: TermPeople) -> list[tuple[str, str]]:
@@ -104,29 +102,14 @@ def recruitment(term: Term) -> Recruitment | None:
         term_start=term.starts_on,
         term_end=term.ends_on,
         forbids=inputs.forbids,
-        limit=WINDOWS_SEARCHED,
+        limit=WINDOWS_SHOWN,
+        apart=True,
     )
     reasons = engine.unmatched_counts(inputs.result)
     explained = sum(reasons.values())
     if explained < len(alone):  # left without a partner by a coordinator's change
         reasons["changed"] = len(alone) - explained
-    return Recruitment(round_, len(alone), apart(found, WINDOWS_SHOWN), reasons)
-
-
-def apart(windows: list[engine.RecruitWindow], count: int) -> list[engine.RecruitWindow]:
-    """The first ``count`` windows, best first, skipping any that overlaps one taken."""
-    week = vocab.SLOTS_PER_WEEK
-    taken: set[int] = set()
-    out = []
-    for w in windows:
-        slots = {(w.start_slot + k) % week for k in range(w.slots)}
-        if slots & taken:
-            continue
-        taken |= slots
-        out.append(w)
-        if len(out) == count:
-            break
-    return out
+    return Recruitment(round_, len(alone), found, reasons)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from matcher.engine import (
     MatchResult,
     PairOrigin,
+    RecruitWindow,
     Student,
     Volunteer,
     availability_from_slots,
@@ -28,6 +29,18 @@ TERM = {"term_start": TERM_START, "term_end": TERM_END}
 
 def solve(r: Round, volunteers: list[Volunteer], **kwargs: object) -> MatchResult:
     return match(r.students, volunteers, r.settings, forbids=r.forbids, **TERM, **kwargs)  # type: ignore[arg-type]
+
+
+def apart(windows: list[RecruitWindow]) -> list[RecruitWindow]:
+    """The windows, skipping any that overlaps one before it."""
+    taken: set[int] = set()
+    out = []
+    for w in windows:
+        slots = {(w.start_slot + k) % vocab.SLOTS_PER_WEEK for k in range(w.slots)}
+        if not slots & taken:
+            taken |= slots
+            out.append(w)
+    return out
 
 
 def window_copies(zone: str, start: int, count: int) -> list[Volunteer]:
@@ -75,6 +88,17 @@ def test_the_recruitment_figure_equals_a_re_solve_with_the_extra_volunteers(
             r.students, r.volunteers, r.settings, result, forbids=r.forbids, limit=limit, **TERM
         )
         assert limited == windows[:limit]
+        spread = recruitment_windows(
+            r.students,
+            r.volunteers,
+            r.settings,
+            result,
+            forbids=r.forbids,
+            limit=limit,
+            apart=True,
+            **TERM,
+        )
+        assert spread == apart(windows)[:limit]
     zone = most_common_zones(s.timezone for s in r.students)[0]
     figure = {w.start_slot: w.students for w in windows}
     assert all(w.students > 0 and w.local.zone == zone for w in windows)
