@@ -133,3 +133,10 @@ def test_a_window_past_midnight_names_both_days(client, signed_in, pool, make_us
     client.post(f"/terms/{term.id}/rounds", data=run_form())
     text = _recruit_text(client.get(f"/terms/{term.id}").get_data(as_text=True))
     assert "free on Sunday 23:00–Monday 02:00 in Seoul (" in text.splitlines()[0]
+
+
+def test_every_reason_the_engine_gives_has_a_label():
+    from matcher.engine import vocab
+    from matcher.web import labels
+
+    assert set(vocab.UNMATCHED_REASONS) | {"changed"} == set(labels.UNMATCHED_REASONS)
