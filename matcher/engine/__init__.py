@@ -8,6 +8,11 @@ The public API::
                  student_id=... | volunteer_id=..., forbids=(), pairs=(), limit=5)
     evaluate_pair(student, volunteer, settings, *, term_start, term_end, forbidden=False)
     common_availability(student, volunteer, term_start, term_end, display_tz)
+    recruitment_windows(students, volunteers, settings, result, *, term_start, term_end,
+                        forbids=(), window_slots=6, step_slots=2, zones=3) -> [RecruitWindow]
+    unmatched_counts(result) -> {reason: count}
+    blocking_pairs(students, volunteers, settings, result, *, term_start, term_end,
+                   forbids=()) -> [BlockingPair]
 """
 
 from __future__ import annotations
@@ -27,6 +32,12 @@ from matcher.engine.model import (
     slots_of,
 )
 from matcher.engine.queries import alternatives, common_availability, evaluate_pair
+from matcher.engine.recruit import (
+    RecruitWindow,
+    WeekTime,
+    recruitment_windows,
+    unmatched_counts,
+)
 from matcher.engine.result import (
     Alternative,
     Criterion,
@@ -38,9 +49,11 @@ from matcher.engine.result import (
     Unmatched,
     Violation,
 )
+from matcher.engine.stability import BlockingPair, blocking_pairs
 
 __all__ = [
     "Alternative",
+    "BlockingPair",
     "Criterion",
     "EngineError",
     "Interval",
@@ -49,20 +62,25 @@ __all__ = [
     "Pair",
     "PairEvaluation",
     "PairOrigin",
+    "RecruitWindow",
     "Settings",
     "Student",
     "UnknownPerson",
     "Unmatched",
     "Violation",
     "Volunteer",
+    "WeekTime",
     "Weights",
     "alternatives",
     "availability_from_slots",
+    "blocking_pairs",
     "common_availability",
     "describe_times",
     "duration",
     "evaluate_pair",
     "match",
     "person_from",
+    "recruitment_windows",
     "slots_of",
+    "unmatched_counts",
 ]

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from matcher import engine
 from matcher.engine import PairOrigin
@@ -29,6 +28,7 @@ from matcher.services.constraints import (
     set_constraint,
 )
 from matcher.services.errors import ServiceError
+from matcher.services.recruiting import round_forbids
 from matcher.services.rounds import is_editable, refresh_figures
 from matcher.services.snapshot import TermPeople, engine_id, thaw
 
@@ -270,16 +270,7 @@ def alternatives(
     term = db.session.get(Term, round_.term_id)
     assert term is not None
     people = thaw(round_.snapshot)
-    forbids = [
-        (engine_id(c.student_id), engine_id(c.volunteer_id))
-        for c in db.session.scalars(
-            select(PairConstraint).where(
-                PairConstraint.term_id == round_.term_id,
-                PairConstraint.kind == ConstraintKind.FORBID,
-            )
-        )
-        if engine_id(c.student_id) in people.names and engine_id(c.volunteer_id) in people.names
-    ]
+    forbids = round_forbids(round_, people)
     try:
         found = engine.alternatives(
             people.students,

@@ -216,3 +216,25 @@ AUDIT_ACTIONS = {
     "rematch.requested": _l("Asked for a re-match"),
     "rematch.dismissed": _l("Dismissed a re-match request"),
 }
+
+# Where to recruit (the term page): full day names, and the reasons students stay
+# unmatched, as the engine's reason codes (and "changed": a coordinator's change).
+DAY_NAMES = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+UNMATCHED_REASONS = {
+    "no_common_time": _l("Not enough common time with any volunteer"),
+    "gender_required": _l("Require a tutor gender that no suitable volunteer has"),
+    "format": _l("No volunteer who meets the same way (online, or in person in their city)"),
+    "forbidden": _l("Every compatible volunteer is marked “never pair”"),
+    "not_approved": _l("Every compatible volunteer is not approved"),
+    "partners_locked": _l("Every compatible volunteer is in a locked pair"),
+    "partners_taken": _l("Every compatible volunteer is paired with someone else"),
+    "changed": _l("Left without a partner by a coordinator's change in this round."),
+}

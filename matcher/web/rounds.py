@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from matcher.models import MatchRound, Role
-from matcher.services import ServiceError, adjust, publishing, rounds
+from matcher.services import ServiceError, adjust, publishing, recruiting, rounds
 from matcher.web import explain_words
 from matcher.web.access import guard_blueprint
 from matcher.web.converters import id_arg
@@ -59,6 +59,16 @@ def show(term_id: int, number: int) -> str:
         latest=rounds.latest_round(term),
         constraints=rounds.constraints_of(term_id),
         form=PersonForm(),
+        swaps=len(recruiting.blocking_pairs(round_)),
+    )
+
+
+@bp.get("/rounds/<int:number>/swaps")
+def swaps(term_id: int, number: int) -> str:
+    """The pairs that would rather swap: what the round's objective traded away."""
+    term, round_ = term_or_404(term_id), _round(term_id, number)
+    return render_template(
+        "rounds/swaps.html", term=term, round=round_, rows=recruiting.blocking_pairs(round_)
     )
 
 

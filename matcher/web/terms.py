@@ -10,7 +10,16 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import Role
-from matcher.services import ServiceError, dashboard, pairs, people, profiles, rounds, terms
+from matcher.services import (
+    ServiceError,
+    dashboard,
+    pairs,
+    people,
+    profiles,
+    recruiting,
+    rounds,
+    terms,
+)
 from matcher.web import labels
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
@@ -87,6 +96,7 @@ def show(term_id: int) -> str:
         found=found,
         counts=terms.status_counts(term),
         action_form=EnrollmentActionForm(formdata=None, **filters.data),
+        recruitment=recruiting.recruitment(term),
     )
 
 
