@@ -3,7 +3,9 @@
 from matcher.models.audit import AuditEvent
 from matcher.models.base import Base
 from matcher.models.matching import (
+    LEAVER_REASONS,
     ConstraintKind,
+    EndReason,
     MatchRound,
     Notification,
     NotificationKind,
@@ -24,6 +26,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ConstraintKind",
+    "EndReason",
+    "LEAVER_REASONS",
     "MatchRound",
     "Notification",
     "NotificationKind",

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import Role
-from matcher.services import ServiceError, dashboard, pairs, profiles, rounds, terms
+from matcher.services import ServiceError, dashboard, leaving, pairs, profiles, rounds, terms
 from matcher.web import labels
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
@@ -76,6 +76,8 @@ def show(term_id: int) -> str:
         rounds=rounds.rounds_of(term),
         heatmap=dashboard.week_heatmap(term, current_user.timezone),
         requests=pairs.open_requests(term),
+        waiting=leaving.waiting_for_partner(term),
+        pair_counts=leaving.pair_counts(term),
         settings_form=RoundSettingsForm(),
         adjustments=rounds.adjustments(term),
         step_form=NextStepForm(),
@@ -110,7 +112,11 @@ def set_status(term_id: int) -> Response:
         try:
             with use_case():
                 changed = terms.set_enrollment_status(
-                    term, form.enrollment_ids.data, form.action.data, by=current_user
+                    term,
+                    form.enrollment_ids.data,
+                    form.action.data,
+                    by=current_user,
+                    today=today(),
                 )
         except ServiceError as error:
             flash(error.message, "error")
@@ -136,4 +142,7 @@ def person(term_id: int, enrollment_id: int) -> str:
         person=enrollment.user,
         completeness=profiles.completeness(enrollment.user),
         action_form=EnrollmentActionForm(),
+        history=leaving.pair_history(enrollment.user),
+        week_theirs=dashboard.person_week(enrollment.user, enrollment.user.timezone, term),
+        week_mine=dashboard.person_week(enrollment.user, current_user.timezone, term),
     )

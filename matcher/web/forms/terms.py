@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from matcher.services.terms import TermData
@@ -50,6 +50,13 @@ class TermForm(Form):
         default="draft",
         description=_l("People can register only while the term is open for applications."),
     )
+    volunteers_take_several = BooleanField(
+        _l("Volunteers may tutor more than one student this term"),
+        description=_l(
+            "Off: each volunteer tutors one student, and volunteers are not asked how many "
+            "students they can take. On: volunteers say how many (1 to 3) in their profile."
+        ),
+    )
 
     def validate_ends_on(self, field: Any) -> None:
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:
@@ -70,6 +77,7 @@ class TermForm(Form):
             applications_open_on=self.applications_open_on.data,
             applications_close_on=self.applications_close_on.data,
             status=self.status.data,
+            volunteers_take_several=bool(self.volunteers_take_several.data),
         )
 
 
