@@ -19,6 +19,7 @@ from matcher.models.matching import (
 )
 from matcher.models.profile import StudentProfile, VolunteerProfile
 from matcher.models.term import Enrollment, EnrollmentStatus, Term, TermStatus
+from matcher.models.token import EmailToken, TokenPurpose
 from matcher.models.twofactor import RecoveryCode
 from matcher.models.user import Role, User
 
@@ -26,6 +27,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ConstraintKind",
+    "EmailToken",
     "EndReason",
     "LEAVER_REASONS",
     "MatchRound",
@@ -45,6 +47,7 @@ __all__ = [
     "StudentProfile",
     "Term",
     "TermStatus",
+    "TokenPurpose",
     "User",
     "VolunteerProfile",
 ]

@@ -1,7 +1,7 @@
 """people who leave, one to one by default
 
 Revision ID: 9d91dae29863
-Revises: b3e1f0a7c2d4
+Revises: 4da49b22a20c
 Create Date: 2026-11-25 12:30:00
 
 pair.end_reason becomes a checked enum (why the pair ended) and the coordinator's words
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '9d91dae29863'
-down_revision = 'b3e1f0a7c2d4'
+down_revision = '4da49b22a20c'
 branch_labels = None
 depends_on = None
 
