@@ -13,8 +13,18 @@ from matcher.models import (
     Pair,
     PairConstraint,
     RematchRequest,
+    VolunteerProfile,
 )
-from matcher.services import ServiceError, accounts, leaving, pairs, publishing, rounds, terms
+from matcher.services import (
+    ServiceError,
+    accounts,
+    demo,
+    leaving,
+    pairs,
+    publishing,
+    rounds,
+    terms,
+)
 from matcher.services.snapshot import term_people
 from matcher.web.util import today
 from tests.helpers import PASSWORD, pair_of, settings
@@ -208,3 +218,11 @@ def test_one_to_one_pairs_each_volunteer_once(pool, make_user, coordinator):
     db.session.commit()
     several = rounds.run_round(term, settings(), by=coordinator)
     assert len(several.pairs) == 5
+
+
+def test_the_demo_pairs_one_to_one(app):
+    logins = demo.load_demo(today(), students=8, volunteers=8, seed=3)
+    db.session.commit()
+    capacities = db.session.scalars(select(VolunteerProfile.capacity)).all()
+    assert len(capacities) == 8 and set(capacities) == {1}
+    assert logins.term.volunteers_take_several is False

@@ -160,3 +160,14 @@ def test_the_term_form_sets_one_to_one(client, auth, coordinator, make_term):
     client.post(f"/terms/{term.id}/edit", data=data)
     db.session.refresh(term)
     assert term.volunteers_take_several is False
+
+
+def test_no_withdraw_button_once_the_term_is_closed(client, auth, published, coordinator):
+    term, students, _ = published
+    term.status, term.closed_on = "closed", today()
+    db.session.commit()
+    auth.login(students[0])
+    assert "Withdraw from this term" not in client.get("/profile").get_data(as_text=True)
+    response = client.post(f"/terms/{term.id}/withdraw", follow_redirects=True)
+    assert "a closed term does not change" in response.get_data(as_text=True)
+    assert _enrollment(students[0]).status == "approved"
