@@ -113,38 +113,22 @@ def end_pairs_of_leaver(
     return partners
 
 
-def withdraw(enrollment: Enrollment, *, by: User, today: dt.date) -> list[User]:
-    """Take a person out of a term: by themselves (withdrew) or by a coordinator.
-
-    Their pair in the term ends; the partners are returned (each is told by email).
-    """
-    term, user = enrollment.term, enrollment.user
-    if term.status == TermStatus.CLOSED:
-        raise ServiceError(_("This term is closed; a closed term does not change any more."))
-    if enrollment.status == EnrollmentStatus.WITHDRAWN:
-        raise ServiceError(_("This person has withdrawn from the term already."))
-    by_themselves = by.id == user.id
-    enrollment.status = EnrollmentStatus.WITHDRAWN
-    audit.record(
-        by,
-        "enrollment.withdrew" if by_themselves else "enrollment.withdrawn",
-        subject=user,
-        term_id=term.id,
-    )
-    reason = EndReason.WITHDREW if by_themselves else EndReason.WITHDRAWN_BY_COORDINATOR
-    return end_pairs_of_leaver(user, reason, by=by, today=today, term=term)
-
-
 def withdraw_self(user: User, term: Term, *, today: dt.date) -> list[User]:
-    """A student or volunteer withdraws from a term they applied to."""
+    """A student or volunteer withdraws from a term they applied to: their pair in the
+    term ends; the partners are returned (each is told by email). A coordinator withdraws
+    people through services.terms.set_enrollment_status, which ends pairs the same way."""
     enrollment = db.session.scalar(
         select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.term_id == term.id)
     )
     if enrollment is None:
         raise ServiceError(_("You have not applied to this term."))
+    if term.status == TermStatus.CLOSED:
+        raise ServiceError(_("This term is closed; a closed term does not change any more."))
     if enrollment.status == EnrollmentStatus.WITHDRAWN:
         raise ServiceError(_("You have withdrawn from this term already."))
-    return withdraw(enrollment, by=user, today=today)
+    enrollment.status = EnrollmentStatus.WITHDRAWN
+    audit.record(user, "enrollment.withdrew", subject=user, term_id=term.id)
+    return end_pairs_of_leaver(user, EndReason.WITHDREW, by=user, today=today, term=term)
 
 
 def can_withdraw(enrollment: Enrollment | None) -> bool:
