@@ -182,3 +182,46 @@ def test_the_last_migration_keeps_the_data_both_ways(empty_database_url):
         db.engine.dispose()
     assert after_upgrade == after_downgrade == len(ROWS)
     assert status == "approved"
+
+
+LEAVE = "9d91dae29863"  # people who leave: pair.end_reason becomes a checked enum
+
+
+def test_end_reasons_in_words_become_reasons_and_notes_both_ways(empty_database_url):
+    """ "Term ended" becomes term_ended, a coordinator's words become ended_by_coordinator
+    with the words as the note, an active pair has no reason; and back again."""
+    app = app_on(empty_database_url)
+    pair = (
+        "INSERT INTO pair (id, term_id, student_id, volunteer_id, status, score, overlap_hours,"
+        " breakdown, override_reason, started_on, end_reason) VALUES (:id, 1, 1, 2, :status,"
+        " 50, 3, '[]', '', '2027-03-02', :reason)"
+    )
+    volunteer = ROWS["user"].replace("(1, 'a@", "(2, 'b@").replace("'t1'", "'t2'")
+    with app.app_context():
+        upgrade(revision=f"{LEAVE}-1")
+        with db.engine.begin() as conn:
+            for table in ("term", "user"):
+                conn.execute(text(f'INSERT INTO "{table}" {ROWS[table]}'))
+            conn.execute(text(f'INSERT INTO "user" {volunteer}'))
+            for row in (
+                (1, "active", ""),
+                (2, "ended", "Term ended"),
+                (3, "ended", "Moved abroad.\nBoth agreed."),
+            ):
+                conn.execute(text(pair), dict(zip(("id", "status", "reason"), row, strict=True)))
+        upgrade(revision=LEAVE)
+        read = text("SELECT id, end_reason, end_note FROM pair ORDER BY id")
+        with db.engine.connect() as conn:
+            upgraded = [tuple(row) for row in conn.execute(read)]
+        downgrade(revision=f"{LEAVE}-1")
+        with db.engine.connect() as conn:
+            downgraded = [
+                tuple(row) for row in conn.execute(text("SELECT id, end_reason FROM pair"))
+            ]
+        db.engine.dispose()
+    assert upgraded == [
+        (1, None, ""),
+        (2, "term_ended", ""),
+        (3, "ended_by_coordinator", "Moved abroad.\nBoth agreed."),
+    ]
+    assert sorted(downgraded) == [(1, ""), (2, "Term ended"), (3, "Moved abroad.\nBoth agreed.")]

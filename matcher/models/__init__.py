@@ -3,7 +3,9 @@
 from matcher.models.audit import AuditEvent
 from matcher.models.base import Base
 from matcher.models.matching import (
+    LEAVER_REASONS,
     ConstraintKind,
+    EndReason,
     MatchRound,
     Notification,
     NotificationKind,
@@ -26,6 +28,8 @@ __all__ = [
     "Base",
     "ConstraintKind",
     "EmailToken",
+    "EndReason",
+    "LEAVER_REASONS",
     "MatchRound",
     "Notification",
     "NotificationKind",

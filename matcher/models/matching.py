@@ -36,6 +36,22 @@ class PairStatus(enum.StrEnum):
     ENDED = "ended"
 
 
+class EndReason(enum.StrEnum):
+    """Why a published pair ended (the coordinator's own words go to `Pair.end_note`)."""
+
+    ACCOUNT_DELETED = "account_deleted"  # a partner deleted their account
+    WITHDREW = "withdrew"  # a partner withdrew from the term
+    WITHDRAWN_BY_COORDINATOR = "withdrawn_by_coordinator"  # a coordinator withdrew a partner
+    ENDED_BY_COORDINATOR = "ended_by_coordinator"  # both stay; a coordinator ended the pair
+    TERM_ENDED = "term_ended"  # the term is over
+
+
+# A partner left the program: the other one is told "your partner can no longer take part".
+LEAVER_REASONS = frozenset(
+    {EndReason.ACCOUNT_DELETED, EndReason.WITHDREW, EndReason.WITHDRAWN_BY_COORDINATOR}
+)
+
+
 class NotificationKind(enum.StrEnum):
     PARTNER_READY = "partner_ready"  # the term's pairs are published: see who your partner is
     PARTNER_LEFT = "partner_left"  # the partner can no longer take part: a new one will come
@@ -135,7 +151,11 @@ class PairConstraint(Base):
 
 
 class Pair(Base):
-    """A published pairing of a student with a volunteer."""
+    """A published pairing of a student with a volunteer.
+
+    An ended pair outlives its people: when one deletes the account, their side becomes
+    NULL (a person who left) and the pair still counts in the term's figures.
+    """
 
     __tablename__ = "pair"
     __table_args__ = (
@@ -153,8 +173,12 @@ class Pair(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"), index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id", ondelete="SET NULL"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[PairStatus] = mapped_column(
         checked_enum(PairStatus, "status", 10), default=PairStatus.ACTIVE
     )
@@ -164,11 +188,12 @@ class Pair(Base):
     override_reason: Mapped[str] = mapped_column(Text, default="")
     started_on: Mapped[dt.date]
     ended_on: Mapped[dt.date | None]
-    end_reason: Mapped[str] = mapped_column(Text, default="")
+    end_reason: Mapped[EndReason | None] = mapped_column(checked_enum(EndReason, "end_reason", 30))
+    end_note: Mapped[str] = mapped_column(Text, default="")  # the coordinator's words, if any
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
-    student: Mapped[User] = relationship(foreign_keys=[student_id])
-    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
+    student: Mapped[User | None] = relationship(foreign_keys=[student_id])
+    volunteer: Mapped[User | None] = relationship(foreign_keys=[volunteer_id])
 
 
 class RematchRequest(Base):

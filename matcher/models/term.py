@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.models.base import Base, checked_enum, utcnow
@@ -51,6 +51,8 @@ class Term(Base):
     published_round_id: Mapped[int | None] = mapped_column(
         ForeignKey("match_round.id", ondelete="SET NULL", use_alter=True)
     )
+    # Off (the program's rule): one student per volunteer, whatever capacity a profile says.
+    volunteers_take_several: Mapped[bool] = mapped_column(default=False, server_default=false())
     closed_on: Mapped[dt.date | None]  # set when the term closes: contacts hide 30 days later
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -15,11 +15,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, func, null, select
+from sqlalchemy import delete, exists, func, null, select, update
 
 from matcher.extensions import db
 from matcher.models import (
     EmailToken,
+    EndReason,
     Enrollment,
     NotificationKind,
     Role,
@@ -30,7 +31,7 @@ from matcher.models import (
     VolunteerProfile,
 )
 from matcher.models.user import new_session_token
-from matcher.services import audit, outbox, tokens
+from matcher.services import audit, leaving, outbox, tokens
 from matcher.services.errors import ServiceError
 from matcher.services.timezones import check_timezone
 
@@ -442,14 +443,21 @@ def export_own_data(user: User) -> dict[str, object]:
     return data
 
 
-def delete_account(user: User, password: str) -> None:
-    """Delete a person and everything about them (profile, enrollments, pairs)."""
+def delete_account(user: User, password: str, *, today: dt.date | None = None) -> None:
+    """Delete a person and everything about them (profile, enrollments); their pairs end
+    (the partners are told) and stay, without them, so that the term's counts hold."""
     if not password_matches(user.password_hash, password):
         raise ServiceError(_("Your password is not right."), "password")
     if user.role == Role.COORDINATOR:
         others = select(exists().where(User.role == Role.COORDINATOR, User.id != user.id))
         if not db.session.scalar(others):
             raise ServiceError(_("You are the only coordinator: create another one first."))
+
+    # People who leave (services.leaving): end the active pairs, tell the partners.
+    leaving.end_pairs_of_leaver(
+        user, EndReason.ACCOUNT_DELETED, by=None, today=today or dt.date.today()
+    )
+
     audit.record(None, "account.deleted", role=user.role)
     _delete_pairs_of(user.id)
     db.session.delete(user)
@@ -457,7 +465,10 @@ def delete_account(user: User, password: str) -> None:
 
 
 def _delete_pairs_of(user_id: int) -> None:
-    """Rows that name the person in matching (explicitly: SQLite does not enforce cascades)."""
+    """Rows that name the person in matching (explicitly: SQLite does not enforce cascades).
+
+    Their pairs stay, ended, with an empty side (ON DELETE SET NULL): a person who left.
+    """
     from matcher.models import Notification, Pair, PairConstraint, RematchRequest, RoundPair
 
     pair_ids = select(Pair.id).where((Pair.student_id == user_id) | (Pair.volunteer_id == user_id))
@@ -466,7 +477,9 @@ def _delete_pairs_of(user_id: int) -> None:
             RematchRequest.pair_id.in_(pair_ids) | (RematchRequest.requested_by_id == user_id)
         )
     )
-    for model in (Pair, RoundPair, PairConstraint):
+    for column in (Pair.student_id, Pair.volunteer_id, Pair.ended_by_id):
+        db.session.execute(update(Pair).where(column == user_id).values({column: None}))
+    for model in (RoundPair, PairConstraint):
         db.session.execute(
             delete(model).where((model.student_id == user_id) | (model.volunteer_id == user_id))
         )

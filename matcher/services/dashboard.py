@@ -70,3 +70,34 @@ def week_heatmap(term: Term, zone: str) -> Heatmap:
         per_hour[Role.VOLUNTEER].tolist(),
         monday,
     )
+
+
+@dataclass(frozen=True)
+class Week:
+    """One person's weekly availability as the clock in `zone` shows it (Monday first)."""
+
+    zone: str
+    slots: str  # 336 "0"/"1", a half hour each
+
+    def is_on(self, slot: int) -> bool:
+        return self.slots[slot] == "1"
+
+    @property
+    def per_hour(self) -> list[list[int]]:
+        """Half hours free in each hour (0, 1 or 2), 7 x 24: the heat map's counts."""
+        week = np.frombuffer(self.slots.encode(), dtype=np.uint8) == ord("1")
+        counts: list[list[int]] = week.reshape(7, 24, 2).sum(axis=2).tolist()
+        return counts
+
+
+def person_week(user: User, zone: str, term: Term) -> Week | None:
+    """The person's availability shifted into `zone` (their own zone gives it unchanged),
+    by the UTC offsets on the term's first Wednesday, as the term's heat map does."""
+    profile = user.profile
+    if profile is None:
+        return None
+    monday = term.starts_on - dt.timedelta(days=term.starts_on.weekday())
+    moment = dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(12), tzinfo=dt.UTC)
+    week = np.frombuffer(profile.availability.encode(), dtype=np.uint8) == ord("1")
+    shifted = np.roll(week, _offset_slots(zone, moment) - _offset_slots(user.timezone, moment))
+    return Week(zone, "".join("1" if on else "0" for on in shifted))

@@ -13,6 +13,7 @@ from matcher.engine.vocab import SLOTS_PER_WEEK
 from matcher.extensions import db
 from matcher.models import (
     Base,
+    EndReason,
     Enrollment,
     EnrollmentStatus,
     Pair,
@@ -137,7 +138,7 @@ def _ended_pair(term: Term, student: User, volunteer: User) -> Pair:
         overlap_hours=3.0,
         started_on=term.starts_on,
         ended_on=term.ends_on,
-        end_reason="Term ended",
+        end_reason=EndReason.TERM_ENDED,
     )
 
 
@@ -160,6 +161,8 @@ def _profile(model: type[Profile], sample: SampleStudent | SampleVolunteer) -> P
         interests=list(sample.interests),
         contact=_contact(sample.contact, sample.email),
     )
+    if model is VolunteerProfile:  # the program pairs one to one (Term.volunteers_take_several)
+        values["capacity"] = 1
     for name in ("gender", "volunteer_gender"):  # the sample's "" is a question not answered
         if name in values:
             values[name] = values[name] or None

@@ -17,6 +17,7 @@ from matcher import engine
 from matcher.extensions import db
 from matcher.models import (
     ConstraintKind,
+    EndReason,
     Pair,
     PairStatus,
     RematchRequest,
@@ -26,7 +27,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.base import utcnow
-from matcher.services import audit, terms
+from matcher.services import audit, leaving, terms
 from matcher.services.errors import ServiceError
 from matcher.services.profiles import engine_person
 from matcher.services.rounds import set_constraint
@@ -158,8 +159,9 @@ def partner_cards(user: User, today: dt.date) -> list[PartnerCard]:
 
 def _card(user: User, pair: Pair, today: dt.date) -> PartnerCard:
     term = db.session.get(Term, pair.term_id)
+    assert term is not None and pair.student is not None and pair.volunteer is not None
     s_profile, v_profile = pair.student.student_profile, pair.volunteer.volunteer_profile
-    assert term is not None and s_profile is not None and v_profile is not None
+    assert s_profile is not None and v_profile is not None
     student = engine_person(engine.Student, pair.student)
     volunteer = engine_person(engine.Volunteer, pair.volunteer)
     to_student = user.role == Role.VOLUNTEER  # the card shows the student
@@ -263,23 +265,15 @@ def term_pairs(term: Term, status: str = PairStatus.ACTIVE) -> list[Pair]:
 
 
 def end_pair(pair: Pair, reason: str, *, by: User, today: dt.date) -> None:
-    """End a pair mid-term; both become free for a re-match, which will not pair them again."""
+    """A coordinator ends a pair mid-term (their words kept as the pair's note); both become
+    free for a re-match, which will not pair them again."""
     if not reason.strip():
         raise ServiceError(_("Say why the pair ends; the reason is kept."), "reason")
-    if pair.status != PairStatus.ACTIVE:
-        raise ServiceError(_("This pair has ended already."))
-    pair.status = PairStatus.ENDED
-    pair.ended_on = today
-    pair.end_reason = reason.strip()
-    pair.ended_by_id = by.id
-    set_constraint(pair.term_id, pair.student_id, pair.volunteer_id, ConstraintKind.FORBID, by=by)
-    for request in db.session.scalars(
-        select(RematchRequest).where(
-            RematchRequest.pair_id == pair.id, RematchRequest.resolved_at.is_(None)
+    leaving.end(pair, EndReason.ENDED_BY_COORDINATOR, by=by, today=today, note=reason)
+    if pair.student_id is not None and pair.volunteer_id is not None:
+        set_constraint(
+            pair.term_id, pair.student_id, pair.volunteer_id, ConstraintKind.FORBID, by=by
         )
-    ):
-        request.resolved_at, request.resolved_by_id = utcnow(), by.id
-    audit.record(by, "pair.ended", term_id=pair.term_id, pair=pair.id, reason=pair.end_reason)
 
 
 def dismiss_request(request: RematchRequest, *, by: User) -> None:
@@ -316,14 +310,17 @@ def export_csv(term: Term, *, by: User) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(_CSV_COLUMNS)
     for pair in term_pairs(term):
+        student, volunteer = pair.student, pair.volunteer
+        if student is None or volunteer is None:  # an active pair has both: never
+            continue
         writer.writerow(
             _cell(v)
             for v in (
-                pair.student.display_name,
-                pair.student.email,
-                pair.volunteer.display_name,
-                pair.volunteer.email,
-                pair.volunteer.timezone,
+                student.display_name,
+                student.email,
+                volunteer.display_name,
+                volunteer.email,
+                volunteer.timezone,
                 f"{pair.score:.1f}",
                 f"{pair.overlap_hours:.1f}",
                 pair.started_on.isoformat(),

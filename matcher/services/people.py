@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
@@ -29,7 +29,7 @@ from matcher.models import (
     Term,
     User,
 )
-from matcher.services import audit, outbox, pairs, terms
+from matcher.services import audit, outbox, terms
 from matcher.services.errors import ServiceError
 from matcher.services.naming import label_of
 from matcher.services.profiles import Completeness, completeness
@@ -208,29 +208,7 @@ def bulk_action(
     if action == BulkAction.REMIND:
         return remind(term, chosen, by=by)
     ids = [e.id for e in chosen]
-    changed = terms.set_enrollment_status(term, ids, action, by=by)
-    if action == BulkAction.WITHDRAW:
-        for enrollment in chosen:
-            end_pairs_of_withdrawn(enrollment.user, term, by=by, today=today)
-    return BulkOutcome(changed)
-
-
-def end_pairs_of_withdrawn(user: User, term: Term, *, by: User, today: dt.date) -> None:
-    """A person withdrawn by a coordinator leaves their active pairs of the term.
-
-    The one call site for it (bulk withdraw): the `leave` branch's
-    `leaving.end_pairs_of_leaver(user, EndReason.WITHDRAWN_BY_COORDINATOR, by=by,
-    today=today, term=term)` also tells the partner; it replaces the loop below.
-    """
-    active = db.session.scalars(
-        select(Pair).where(
-            Pair.term_id == term.id,
-            Pair.status == PairStatus.ACTIVE,
-            or_(Pair.student_id == user.id, Pair.volunteer_id == user.id),
-        )
-    ).all()
-    for pair in active:
-        pairs.end_pair(pair, _("Withdrawn by a coordinator."), by=by, today=today)
+    return BulkOutcome(terms.set_enrollment_status(term, ids, action, by=by, today=today))
 
 
 def remind(term: Term, chosen: Sequence[Enrollment], *, by: User) -> BulkOutcome:

@@ -135,6 +135,17 @@ def carried_over(user: User) -> bool:
     return bool(earlier)
 
 
+def asks_capacity(user: User) -> bool:
+    """Whether the volunteer's profile asks how many students they take: only when the term
+    they applied to last lets volunteers take several (else each takes one)."""
+    enrollment = current_enrollment(user)
+    return (
+        user.role == Role.VOLUNTEER
+        and enrollment is not None
+        and enrollment.term.volunteers_take_several
+    )
+
+
 def _check(user: User, data: dict[str, Any], timezone: str, display_name: str) -> None:
     check_timezone(timezone)
     if not display_name.strip():

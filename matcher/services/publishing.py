@@ -71,7 +71,7 @@ def publish_round(round_: MatchRound, *, by: User, today: dt.date) -> Published:
         raise ServiceError(_("This round has no pairs to publish."))
     try:
         new_pairs = _publish(term, round_, by=by, today=today)
-        people = {p.student_id for p in new_pairs} | {p.volunteer_id for p in new_pairs}
+        people = {i for p in new_pairs for i in (p.student_id, p.volunteer_id) if i is not None}
         queued = queue_partner_emails(term, people)
     except SQLAlchemyError as error:
         raise ServiceError(

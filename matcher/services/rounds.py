@@ -263,11 +263,12 @@ def _round_pair(pair: engine.Pair, origins: Origins) -> RoundPair:
 def _rematch_scope(term: Term, people: TermPeople, kwargs: dict[str, Any]) -> dict[str, Any]:
     """Mid-term: keep every active pair as it is and solve only the free people."""
     in_pool = people.ids()
-    kept = [
+    both = [
         (engine_id(p.student_id), engine_id(p.volunteer_id))
         for p in active_pairs(term)
-        if engine_id(p.student_id) in in_pool and engine_id(p.volunteer_id) in in_pool
+        if p.student_id is not None and p.volunteer_id is not None  # an active pair has both
     ]
+    kept = [(s, v) for s, v in both if s in in_pool and v in in_pool]
     paired_students = {s for s, _v in kept}
     load = Counter(v for _s, v in kept)
     free_students = [s.id for s in people.students if s.id not in paired_students]

@@ -48,13 +48,18 @@ def _previous_partners(term: Term, user_ids: list[int]) -> dict[int, int]:
     )
     partner: dict[int, int] = {}
     for student_id, volunteer_id, _starts, _id in rows:  # later terms overwrite earlier ones
+        if student_id is None or volunteer_id is None:  # a partner who deleted the account
+            continue
         partner[student_id] = volunteer_id
         partner[volunteer_id] = student_id
     return partner
 
 
 def term_people(term: Term) -> TermPeople:
-    """Everyone approved for the term; incomplete profiles are left out with a reason."""
+    """Everyone approved for the term; incomplete profiles are left out with a reason.
+
+    Unless the term lets volunteers take several students, each volunteer counts as one.
+    """
     enrollments = db.session.scalars(
         select(Enrollment)
         .where(Enrollment.term_id == term.id, Enrollment.status == EnrollmentStatus.APPROVED)
@@ -90,9 +95,12 @@ def term_people(term: Term) -> TermPeople:
                 engine_person(Student, user, previous_partner=partner, continue_partner=continues)
             )
         elif user.role == Role.VOLUNTEER:
-            people.volunteers.append(
-                engine_person(Volunteer, user, previous_partner=partner, continue_partner=continues)
+            volunteer = engine_person(
+                Volunteer, user, previous_partner=partner, continue_partner=continues
             )
+            if not term.volunteers_take_several:  # one student each, whatever the profile says
+                volunteer = dataclasses.replace(volunteer, capacity=1)
+            people.volunteers.append(volunteer)
     return people
 
 

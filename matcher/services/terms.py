@@ -11,8 +11,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
-from matcher.models import Enrollment, EnrollmentStatus, Role, Term, TermStatus, User
-from matcher.services import audit
+from matcher.models import EndReason, Enrollment, EnrollmentStatus, Role, Term, TermStatus, User
+from matcher.services import audit, leaving
 from matcher.services.errors import ServiceError
 
 
@@ -24,6 +24,7 @@ class TermData:
     applications_open_on: dt.date
     applications_close_on: dt.date
     status: str
+    volunteers_take_several: bool = False  # else one student per volunteer
 
 
 def _check(data: TermData, term: Term | None) -> None:
@@ -283,9 +284,13 @@ def term_enrollments(term: Term, enrollment_ids: Sequence[int]) -> list[Enrollme
 
 
 def set_enrollment_status(
-    term: Term, enrollment_ids: Sequence[int], status: str, *, by: User
+    term: Term, enrollment_ids: Sequence[int], status: str, *, by: User, today: dt.date
 ) -> int:
-    """Approve, withdraw or reset several of the term's enrollments at once; how many changed."""
+    """Approve, withdraw or reset several of the term's enrollments at once; how many changed.
+
+    A person withdrawn from a term that is not closed leaves: their pair ends and the
+    partner is told (services.leaving).
+    """
     if status not in set(EnrollmentStatus):
         raise ServiceError(_("Choose approve, withdraw or back to applied."))
     found = term_enrollments(term, enrollment_ids)
@@ -295,4 +300,12 @@ def set_enrollment_status(
             enrollment.status = EnrollmentStatus(status)
             changed += 1
             audit.record(by, f"enrollment.{status}", subject=enrollment.user, term_id=term.id)
+            if status == EnrollmentStatus.WITHDRAWN and term.status != TermStatus.CLOSED:
+                leaving.end_pairs_of_leaver(
+                    enrollment.user,
+                    EndReason.WITHDRAWN_BY_COORDINATOR,
+                    by=by,
+                    today=today,
+                    term=term,
+                )
     return changed

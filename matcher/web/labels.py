@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from matcher.engine import PairOrigin, vocab
 from matcher.models import (
     ConstraintKind,
+    EndReason,
     EnrollmentStatus,
     Role,
     RoundKind,
@@ -158,6 +159,13 @@ BULK_ACTIONS = {
 }
 ROUND_KINDS = {RoundKind.FULL: _l("Full"), RoundKind.REMATCH: _l("Re-match")}
 ROUND_STATUSES = {RoundStatus.DRAFT: _l("Draft"), RoundStatus.PUBLISHED: _l("Published")}
+END_REASONS = {
+    EndReason.ACCOUNT_DELETED: _l("A partner deleted their account"),
+    EndReason.WITHDREW: _l("A partner withdrew from the term"),
+    EndReason.WITHDRAWN_BY_COORDINATOR: _l("A partner was withdrawn by a coordinator"),
+    EndReason.ENDED_BY_COORDINATOR: _l("Ended by a coordinator"),
+    EndReason.TERM_ENDED: _l("The term ended"),
+}
 CONSTRAINT_KINDS = {ConstraintKind.LOCK: _l("Lock"), ConstraintKind.FORBID: _l("Forbid")}
 # The tag a round's page shows beside a pair; the solver's pairs have none (a locked pair
 # shows its own "locked" tag).
@@ -201,6 +209,7 @@ AUDIT_ACTIONS = {
     "enrollment.approved": _l("Approved an application"),
     "enrollment.withdrawn": _l("Withdrew an application"),
     "profile.reminded": _l("Reminded someone what their profile lacks"),
+    "enrollment.withdrew": _l("Withdrew from a term"),
     "round.run": _l("Ran a matching round"),
     "round.published": _l("Published a round"),
     "emails.resent": _l("Sent the emails again"),

@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from matcher.models import Role
-from matcher.services import ServiceError, outbox, pairs, publishing
+from matcher.services import ServiceError, leaving, outbox, pairs, publishing
 from matcher.web.access import role_required
 from matcher.web.forms.rounds import EndPairForm, PersonForm, RematchRequestForm, RoundSettingsForm
 from matcher.web.util import attempt, flash_form_errors, found_or_404, term_or_404, today, use_case
@@ -26,6 +26,7 @@ def mine() -> str:
     return render_template(
         "pairs/mine.html",
         cards=pairs.partner_cards(current_user, today()),
+        notices=leaving.ended_notices(current_user),
         form=RematchRequestForm(),
     )
 
@@ -52,6 +53,7 @@ def published(term_id: int) -> str:
         term=term,
         active=pairs.term_pairs(term),
         ended=pairs.term_pairs(term, "ended"),
+        counts=leaving.pair_counts(term),
         requests=pairs.open_requests(term),
         given_up=outbox.given_up(term, max_attempts=current_app.config["MAIL_MAX_ATTEMPTS"]),
         waiting=outbox.waiting(term, max_attempts=current_app.config["MAIL_MAX_ATTEMPTS"]),

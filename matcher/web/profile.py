@@ -9,11 +9,11 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from matcher.models import Role
-from matcher.services import ServiceError, profiles, terms
+from matcher.services import ServiceError, leaving, profiles, terms
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
 from matcher.web.forms.profile import StudentProfileForm, VolunteerProfileForm
-from matcher.web.util import term_or_404, today, use_case
+from matcher.web.util import attempt, term_or_404, today, use_case
 
 bp = Blueprint("profile", __name__)
 guard_blueprint(bp, Role.STUDENT, Role.VOLUNTEER)
@@ -29,6 +29,8 @@ def edit() -> str | Response:
         timezone=current_user.timezone,
         continue_partner=enrollment.continue_partner if enrollment else False,
     )
+    if current_user.role == Role.VOLUNTEER and not profiles.asks_capacity(current_user):
+        del form.capacity  # one student each: the question is not asked, the answer kept
     if form.validate_on_submit():
         try:
             with use_case():
@@ -57,6 +59,7 @@ def edit() -> str | Response:
         applied_to_open=open_term is not None
         and terms.enrollment_of(current_user, open_term) is not None,
         apply_form=FlaskForm(),
+        can_withdraw=leaving.can_withdraw(enrollment),
     )
 
 
@@ -78,4 +81,16 @@ def apply(term_id: int) -> Response:
                 ),
                 "success",
             )
+    return redirect(url_for("profile.edit"))
+
+
+@bp.post("/terms/<int:term_id>/withdraw")
+def withdraw(term_id: int) -> Response:
+    """The person withdraws from the term: their pair ends and the partner is told."""
+    term = term_or_404(term_id)
+    if FlaskForm().validate_on_submit():
+        attempt(
+            lambda: leaving.withdraw_self(current_user, term, today=today()),
+            _("You have withdrawn from %(term)s. Thank you for your time with us.", term=term.name),
+        )
     return redirect(url_for("profile.edit"))

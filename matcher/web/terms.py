@@ -13,6 +13,7 @@ from matcher.models import Role
 from matcher.services import (
     ServiceError,
     dashboard,
+    leaving,
     pairs,
     people,
     profiles,
@@ -89,6 +90,8 @@ def show(term_id: int) -> str:
         rounds=rounds.rounds_of(term),
         heatmap=dashboard.week_heatmap(term, current_user.timezone),
         requests=pairs.open_requests(term),
+        waiting=leaving.waiting_for_partner(term),
+        pair_counts=leaving.pair_counts(term),
         settings_form=RoundSettingsForm(),
         adjustments=rounds.adjustments(term),
         step_form=NextStepForm(),
@@ -181,4 +184,7 @@ def person(term_id: int, enrollment_id: int) -> str:
         person=enrollment.user,
         completeness=profiles.completeness(enrollment.user),
         action_form=EnrollmentActionForm(),
+        history=leaving.pair_history(enrollment.user),
+        week_theirs=dashboard.person_week(enrollment.user, enrollment.user.timezone, term),
+        week_mine=dashboard.person_week(enrollment.user, current_user.timezone, term),
     )

@@ -83,3 +83,45 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     page.fill("#password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+
+
+# The page's width, and the innermost elements that stick out (outside a scrolling box).
+WIDTH = """(limit) => {
+  const wide = [...document.querySelectorAll('body *')]
+    .filter((el) => el.getBoundingClientRect().right > limit + 0.5
+      && !el.parentElement.closest('.table-scroll, .grid-scroll'))
+    .slice(-4).map((el) => el.tagName.toLowerCase() + '.' + el.className);
+  return [document.documentElement.scrollWidth, wide];
+}"""
+
+
+class Walk:
+    """Opens pages as one person, noting each page's width and every failed request."""
+
+    def __init__(self, page, who: str) -> None:
+        self.page, self.who = page, who
+        self.widths: dict[str, int] = {}
+        self.problems: list[str] = []
+
+    def open(self, base: str, path: str, status: int = 200) -> None:
+        failed: list[str] = []
+
+        def note(response) -> None:
+            if response.status >= 400 and response.url != base + path:
+                failed.append(f"{response.status} {response.url}")
+
+        self.page.on("response", note)
+        response = self.page.goto(base + path)
+        self.page.wait_for_load_state("load")
+        self.page.remove_listener("response", note)
+        assert response is not None and response.status == status, (path, response.status)
+        self.measure(path)
+        self.problems.extend(f"{self.who} {path}: {line}" for line in failed)
+
+    def measure(self, what: str) -> int:
+        """Note the width of the page as it is now (opened, or reached by a click)."""
+        width, wide = self.page.evaluate(WIDTH, PHONE["width"])
+        self.widths[f"{self.who} {what}"] = width
+        if width > PHONE["width"]:
+            self.problems.append(f"{self.who} {what}: {width} px ({', '.join(wide)})")
+        return width

@@ -98,4 +98,4 @@ def test_a_reason_keeps_its_line_breaks_but_not_a_nul(client, world):
     assert PLAIN_TEXT in page.get_data(as_text=True)
     assert database_content() == before
     client.post("/terms/1/pairs/1/end", data={"reason": "Moved away.\r\nBoth agreed."})
-    assert db.session.get(Pair, 1).end_reason == "Moved away.\r\nBoth agreed."
+    assert db.session.get(Pair, 1).end_note == "Moved away.\r\nBoth agreed."

@@ -102,7 +102,11 @@ def test_end_pair_needs_a_reason(client, auth, published, coordinator):
     assert pair.status == "active"
     client.post(f"/terms/{term.id}/pairs/{pair.id}/end", data={"reason": "Moved abroad"})
     db.session.refresh(pair)
-    assert (pair.status, pair.end_reason) == ("ended", "Moved abroad")
+    assert (pair.status, pair.end_reason, pair.end_note) == (
+        "ended",
+        "ended_by_coordinator",
+        "Moved abroad",
+    )
     forbid = db.session.scalar(select(PairConstraint))
     assert (forbid.kind, forbid.student_id, forbid.volunteer_id) == (
         "forbid",

@@ -7,10 +7,13 @@ import datetime as dt
 
 import pytest
 from jinja2 import meta
+from sqlalchemy import select
 
 from matcher import engine
 from matcher.extensions import db
-from matcher.services import pairs, publishing, rounds
+from matcher.models import Pair, Term
+from matcher.services import leaving, pairs, publishing, rounds
+from matcher.services.leaving import EndedNotice
 from matcher.services.pairs import CommonPeriod, PartnerCard
 
 SEOUL_EVENINGS = "".join(
@@ -92,7 +95,20 @@ def test_a_card_is_frozen_and_holds_only_plain_values(published_pair):
 
 
 def test_the_page_reads_nothing_but_cards(app):
-    """The template's free names: the cards, the request form, its macro and helpers."""
+    """The template's free names: the cards, the notices of an ended pair, the request
+    form, its macro and helpers."""
     source, _filename, _uptodate = app.jinja_env.loader.get_source(app.jinja_env, "pairs/mine.html")
     names = meta.find_undeclared_variables(app.jinja_env.parse(source))
-    assert names <= {"cards", "form", "times", "labels", "_", "url_for"}, names
+    assert names <= {"cards", "notices", "form", "times", "labels", "_", "url_for"}, names
+
+
+def test_an_ended_pair_notice_names_nobody(published_pair):
+    """While a person waits for a new partner, their notice holds no name and no why."""
+    student, volunteer = published_pair
+    pair = db.session.scalar(select(Pair).where(Pair.student_id == student.id))
+    leaving.withdraw_self(student, db.session.get(Term, pair.term_id), today=dt.date(2099, 1, 1))
+    (notice,) = leaving.ended_notices(volunteer)
+    assert isinstance(notice, EndedNotice) and notice.partner_left
+    assert {f.name for f in dataclasses.fields(notice)} == {"term_name", "ended_on", "partner_left"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        notice.partner_left = False  # type: ignore[misc]

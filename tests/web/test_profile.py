@@ -89,13 +89,30 @@ def test_student_saves_full_profile(client, student):
     assert "Your profile is complete" in page
 
 
-def test_volunteer_saves_full_profile(client, volunteer):
+@pytest.fixture
+def several(term):
+    """The term lets volunteers take more than one student (off by default)."""
+    term.volunteers_take_several = True
+    db.session.commit()
+    return term
+
+
+def test_volunteer_saves_full_profile(client, several, volunteer):
+    assert "How many students" in client.get("/profile").get_data(as_text=True)
     assert client.post("/profile", data=volunteer_form()).status_code == 302
     profile = volunteer.volunteer_profile
     db.session.refresh(profile)
     assert (profile.experience, profile.capacity) == ("teacher", 2)
     db.session.refresh(volunteer)
     assert volunteer.timezone == "America/Los_Angeles"
+
+
+def test_one_to_one_hides_the_capacity_question_and_ignores_an_answer(client, volunteer):
+    assert "How many students" not in client.get("/profile").get_data(as_text=True)
+    assert client.post("/profile", data=volunteer_form(capacity="3")).status_code == 302
+    profile = volunteer.volunteer_profile
+    db.session.refresh(profile)
+    assert (profile.experience, profile.capacity) == ("teacher", 1)
 
 
 def test_volunteer_form_has_no_student_fields(client, volunteer):
@@ -148,7 +165,7 @@ def test_entered_values_are_kept_after_an_error(client, student):
         ({"korean_level": None}, "Choose your Korean level."),
     ],
 )
-def test_volunteer_profile_errors(client, volunteer, fields, message):
+def test_volunteer_profile_errors(client, several, volunteer, fields, message):
     response = client.post("/profile", data=volunteer_form(**fields))
     assert message in response.get_data(as_text=True)
     db.session.refresh(volunteer.volunteer_profile)

@@ -53,6 +53,13 @@ class TermForm(Form):
         default="draft",
         description=_l("People can register only while the term is open for applications."),
     )
+    volunteers_take_several = BooleanField(
+        _l("Volunteers may tutor more than one student this term"),
+        description=_l(
+            "Off: each volunteer tutors one student, and volunteers are not asked how many "
+            "students they can take. On: volunteers say how many (1 to 3) in their profile."
+        ),
+    )
 
     def validate_ends_on(self, field: Any) -> None:
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:
@@ -73,6 +80,7 @@ class TermForm(Form):
             applications_open_on=self.applications_open_on.data,
             applications_close_on=self.applications_close_on.data,
             status=self.status.data,
+            volunteers_take_several=bool(self.volunteers_take_several.data),
         )
 
 
