@@ -62,6 +62,8 @@ SUBJECTS = {
 LINKS = {
     NotificationKind.PARTNER_READY: "pairs.mine",
     NotificationKind.PARTNER_LEFT: "pairs.mine",
+    NotificationKind.CHECK_IN: "pairs.check_in",
+    NotificationKind.PAIR_REMINDER: "pairs.mine",
 }
 
 

@@ -2,6 +2,7 @@
 
 from matcher.models.audit import AuditEvent
 from matcher.models.base import Base
+from matcher.models.checkins import CheckIn, CheckInInvite, Met, PairSession, TermReport
 from matcher.models.matching import (
     ConstraintKind,
     MatchRound,
@@ -24,13 +25,17 @@ from matcher.models.user import Role, User
 __all__ = [
     "AuditEvent",
     "Base",
+    "CheckIn",
+    "CheckInInvite",
     "ConstraintKind",
     "EmailToken",
     "MatchRound",
+    "Met",
     "Notification",
     "NotificationKind",
     "Pair",
     "PairConstraint",
+    "PairSession",
     "PairStatus",
     "RecoveryCode",
     "RematchRequest",
@@ -42,6 +47,7 @@ __all__ = [
     "Role",
     "StudentProfile",
     "Term",
+    "TermReport",
     "TermStatus",
     "TokenPurpose",
     "User",

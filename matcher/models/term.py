@@ -6,13 +6,16 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.models.base import Base, checked_enum, utcnow
 
 if TYPE_CHECKING:
     from matcher.models.user import User
+
+
+DEFAULT_CHECK_IN_WEEKS = (2, 6)
 
 
 class TermStatus(enum.StrEnum):
@@ -52,6 +55,12 @@ class Term(Base):
         ForeignKey("match_round.id", ondelete="SET NULL", use_alter=True)
     )
     closed_on: Mapped[dt.date | None]  # set when the term closes: contacts hide 30 days later
+    # Weeks after a pair starts when its two people are asked how it goes (services.checkins).
+    check_in_weeks: Mapped[list[int]] = mapped_column(
+        JSON,
+        default=lambda: list(DEFAULT_CHECK_IN_WEEKS),
+        server_default=text("'[2, 6]'"),  # rows written without it (SQL, older code)
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     enrollments: Mapped[list[Enrollment]] = relationship(

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from matcher.models.term import DEFAULT_CHECK_IN_WEEKS
+from matcher.services.checkins import check_in_weeks_problem
 from matcher.services.terms import TermData
 from matcher.web import labels
 from matcher.web.converters import parse_id
@@ -34,6 +36,36 @@ def _date_field(label: Any) -> DateField:
     return DateField(label, validators=[DataRequired(_DATE), in_program_years])
 
 
+class WeeksField(StringField):
+    """Whole numbers of weeks, written "2, 6"; kept as a tuple of ints (empty: none)."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return ", ".join(str(week) for week in self.data or ())
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = ()
+        if not valuelist:
+            return
+        parts = [p.strip() for p in str(valuelist[0]).replace("，", ",").split(",")]
+        parts = [p for p in parts if p]
+        if not all(p.isascii() and p.isdigit() and len(p) <= 3 for p in parts):
+            raise ValueError(
+                _l("Write the check-in weeks as whole numbers separated by commas, e.g. 2, 6.")
+            )
+        self.data = tuple(sorted(int(p) for p in parts))
+
+    def process_data(self, value: Any) -> None:
+        self.data = tuple(value) if value is not None else DEFAULT_CHECK_IN_WEEKS
+
+
+def check_in_weeks_valid(form: Any, field: Any) -> None:
+    problem = check_in_weeks_problem(field.data or ())
+    if problem:
+        raise ValidationError(problem)
+
+
 class TermForm(Form):
     name = StringField(
         _l("Name"),
@@ -49,6 +81,14 @@ class TermForm(Form):
         choices=labels.choices(labels.TERM_STATUSES),
         default="draft",
         description=_l("People can register only while the term is open for applications."),
+    )
+    check_in_weeks = WeeksField(
+        _l("Check-in weeks"),
+        validators=[check_in_weeks_valid],
+        description=_l(
+            "Weeks after a pair starts when both people get an email asking how it goes, "
+            "e.g. 2, 6. Leave empty for no check-in emails."
+        ),
     )
 
     def validate_ends_on(self, field: Any) -> None:
@@ -70,6 +110,7 @@ class TermForm(Form):
             applications_open_on=self.applications_open_on.data,
             applications_close_on=self.applications_close_on.data,
             status=self.status.data,
+            check_in_weeks=tuple(self.check_in_weeks.data or ()),
         )
 
 
