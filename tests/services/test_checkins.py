@@ -37,7 +37,9 @@ def _answer(person, pair, met="yes", rating=4, note="", today=None):
 
 
 def _at_risk(term, today):
-    return {risk.pair.id: [r.code for r in risk.reasons] for risk in checkins.pairs_at_risk(term, today)}
+    return {
+        risk.pair.id: [r.code for r in risk.reasons] for risk in checkins.pairs_at_risk(term, today)
+    }
 
 
 # Sending

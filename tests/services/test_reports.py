@@ -80,12 +80,12 @@ def test_rematched_and_ended_early_by_reason_with_no_typed_words(published, coor
     assert "Minji" not in json.dumps(figures) and "Busan" not in json.dumps(figures)
 
 
-def test_closing_the_term_keeps_its_report_and_nothing_that_names_anyone(
-    published, coordinator
-):
+def test_closing_the_term_keeps_its_report_and_nothing_that_names_anyone(published, coordinator):
     term, students, volunteers = published
     one = pair_of(students[0])
-    checkins.answer(students[0], one, checkins.Answers("yes", 5, "Kim Minji is great"), today=today())
+    checkins.answer(
+        students[0], one, checkins.Answers("yes", 5, "Kim Minji is great"), today=today()
+    )
     db.session.commit()
     assert db.session.scalar(select(func.count(TermReport.id))) == 0
     terms.change_status(term, "closed", by=coordinator, today=dt.date(2099, 4, 30))

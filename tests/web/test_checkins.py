@@ -240,7 +240,9 @@ def test_closing_the_term_from_its_page_stores_the_report(client, auth, publishe
         ("1,2,3,4,5,6,7,8,9", "at most 8"),
     ],
 )
-def test_the_term_form_checks_the_check_in_weeks(client, auth, published, coordinator, weeks, message):
+def test_the_term_form_checks_the_check_in_weeks(
+    client, auth, published, coordinator, weeks, message
+):
     term, students, volunteers = published
     auth.login(coordinator)
     form = client.get(f"/terms/{term.id}/edit").get_data(as_text=True)
