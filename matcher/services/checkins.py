@@ -1,10 +1,11 @@
 """After the pairs meet: check-ins, "we met this week", and the pairs that need help.
 
 At the weeks a term sets (`Term.check_in_weeks`, default 2 and 6), counted from the day a
-pair started (the publication day for the pairs published with the term, later for a
-re-match), `send_check_ins` queues a check-in email to each person of each active pair of a
-running term: once per person and checkpoint (`CheckInInvite` remembers which were asked,
-as the outbox keeps one row per term, person and kind). A person answers three questions;
+pair started (`Pair.started_on`: the publication day, or the term's first day when the pairs
+were published before it; later for a re-match), `send_check_ins` queues a check-in email
+to each person of each active pair of a running term: once per person and checkpoint
+(`CheckInInvite` remembers which were asked, as the outbox keeps one row per term, person
+and kind). A person answers three questions;
 nobody but the coordinators sees the answers, and the note is for the coordinators only.
 
 The volunteer marks "we met this week" (a `PairSession` per ISO week). From the answers,
@@ -237,7 +238,8 @@ class Progress:
     pair_id: int
     weeks: tuple[WeekMark, ...]
     met_this_week: bool
-    can_mark: bool  # the person is the pair's volunteer and the term runs
+    can_mark: bool  # the person is the pair's volunteer, the term runs, the pair has started
+    starts_on: dt.date  # the pair's first day (the term's, when published before it starts)
 
 
 def _weeks(pair: Pair, term: Term, marked: set[dt.date], today: dt.date) -> tuple[WeekMark, ...]:
@@ -271,7 +273,10 @@ def progress(user: User, own: Sequence[Pair], today: dt.date) -> dict[int, Progr
             pair_id=pair.id,
             weeks=_weeks(pair, term, marked[pair.id], today),
             met_this_week=week_start(today) in marked[pair.id],
-            can_mark=user.id == pair.volunteer_id and term.status == TermStatus.PUBLISHED,
+            can_mark=user.id == pair.volunteer_id
+            and term.status == TermStatus.PUBLISHED
+            and pair.started_on <= today,
+            starts_on=pair.started_on,
         )
     return found
 
@@ -282,6 +287,13 @@ def mark_met(user: User, pair: Pair, *, today: dt.date) -> PairSession:
     if user.id != pair.volunteer_id:
         raise ServiceError(_("The volunteer of the pair marks the weeks you met."))
     _running(pair)
+    if today < pair.started_on:
+        raise ServiceError(
+            _(
+                "Your pair starts on %(date)s: mark the weeks you meet from then.",
+                date=pair.started_on,
+            )
+        )
     monday = week_start(today)
     query = select(PairSession).where(
         PairSession.pair_id == pair.id, PairSession.week_start == monday

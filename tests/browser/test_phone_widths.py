@@ -65,12 +65,13 @@ def coordinator_paths(seeded) -> list[str]:
         f"{term}/rounds/1/alternatives?student={seeded.pair_student}",
         f"{term}/rounds/compare?a=1&b=2",
         f"{term}/pairs",
+        f"{term}/report",
         "/account",
         "/account/password",
     ]
 
 
-PERSON_PATHS = ["/profile", "/my-pair", "/account", "/account/password"]
+PERSON_PATHS = ["/profile", "/my-pair", "/check-in", "/account", "/account/password"]
 
 
 def test_every_page_fits_a_phone(live_server, live_app, browser):
@@ -102,4 +103,4 @@ def test_every_page_fits_a_phone(live_server, live_app, browser):
         walk.page.context.close()
     problems = [problem for walk in walks for problem in walk.problems]
     assert not problems, "\n".join(problems)
-    assert sum(len(walk.widths) for walk in walks) == 5 + 14 + 1 + 4 + 4
+    assert sum(len(walk.widths) for walk in walks) == 5 + 15 + 1 + 5 + 5

@@ -289,3 +289,32 @@ def test_the_check_in_email_links_to_the_check_in_in_the_persons_language(app, p
     for person in [*students, *volunteers]:
         assert person.display_name not in body + english
     assert term.name not in body + english
+
+
+def test_weeks_without_a_session_are_said_in_words_on_the_term_page(
+    client, auth, published, coordinator
+):
+    term, students, volunteers = published
+    pair = pair_of(students[0])
+    _started_days_ago([pair_of(s) for s in students], 40)
+    for other in students[1:]:
+        checkins.answer(other, pair_of(other), checkins.Answers("yes", 5), today=today())
+    checkins.mark_met(volunteers[0], pair, today=pair.started_on)
+    db.session.commit()
+    risk = next(r for r in checkins.pairs_at_risk(term, today()) if r.pair.id == pair.id)
+    weeks = risk.reasons[0].weeks
+    assert weeks >= 4
+    auth.login(coordinator)
+    page = _main(client.get(f"/terms/{term.id}"))
+    assert f"No meeting marked for {weeks} weeks" in page
+
+
+def test_the_weeks_wait_for_a_pair_that_has_not_started(client, auth, published):
+    term, students, volunteers = published  # the term, and its pairs, start in 2099
+    pair = pair_of(students[0])
+    auth.login(volunteers[0])
+    page = _main(client.get("/my-pair"))
+    assert f"Your pair starts on {pair.started_on.isoformat()}." in page
+    assert "We met this week" not in page
+    client.post(f"/my-pair/{pair.id}/met")
+    assert db.session.scalar(select(func.count(PairSession.id))) == 0
