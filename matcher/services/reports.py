@@ -35,6 +35,7 @@ from matcher.models import (
     TermStatus,
     User,
 )
+from matcher.models.base import utcnow
 from matcher.services import audit, checkins
 
 SMALLEST_ZONE = 3  # zones with fewer volunteers are merged into OTHER_ZONE
@@ -146,7 +147,7 @@ def store(term: Term, today: dt.date) -> TermReport:
         report = TermReport(term_id=term.id, figures={})
         db.session.add(report)
     report.figures = compute(term, today)
-    report.created_at = dt.datetime.now(dt.UTC)
+    report.created_at = utcnow()
     db.session.flush()
     return report
 

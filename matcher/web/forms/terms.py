@@ -12,7 +12,7 @@ from matcher.services.checkins import check_in_weeks_problem
 from matcher.services.terms import TermData
 from matcher.web import labels
 from matcher.web.converters import parse_id
-from matcher.web.forms.base import Form
+from matcher.web.forms.base import Form, one_line
 from matcher.web.forms.fields import MultiCheckboxField
 
 _DATE = _l("Enter a date as YYYY-MM-DD.")
@@ -48,7 +48,12 @@ class WeeksField(StringField):
         self.data = ()
         if not valuelist:
             return
-        parts = [p.strip() for p in str(valuelist[0]).replace("，", ",").split(",")]
+        text = self.data = str(valuelist[0])
+        try:
+            one_line(None, self)  # the base form's rule for one-line text, said first
+        finally:
+            self.data = ()
+        parts = [p.strip() for p in text.replace("，", ",").split(",")]
         parts = [p for p in parts if p]
         if not all(p.isascii() and p.isdigit() and len(p) <= 3 for p in parts):
             raise ValueError(
