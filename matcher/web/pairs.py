@@ -58,7 +58,7 @@ def check_in() -> str:
     )
 
 
-@bp.post("/check-in/<int:pair_id>")
+@bp.post("/my-pair/<int:pair_id>/check-in")
 @paired
 def answer_check_in(pair_id: int) -> str | BaseResponse:
     pair = found_or_404(pairs.own_pair(current_user, pair_id))

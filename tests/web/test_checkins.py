@@ -53,7 +53,8 @@ def test_a_student_answers_in_korean(client, auth, published):
     assert "만났나요" in page  # "have you met yet?" in Korean
     pair = pair_of(minji)
     response = client.post(
-        f"/check-in/{pair.id}", data={"met": "no_time", "rating": "2", "note": "시간이 안 맞아요"}
+        f"/my-pair/{pair.id}/check-in",
+        data={"met": "no_time", "rating": "2", "note": "시간이 안 맞아요"},
     )
     assert response.status_code == 302 and response.location.endswith("/my-pair")
     answer = db.session.scalar(select(CheckIn))
@@ -76,7 +77,7 @@ def test_a_student_answers_in_korean(client, auth, published):
 def test_bad_check_ins_say_what_to_fix_and_keep_nothing(client, auth, published, data, message):
     term, students, volunteers = published
     auth.login(students[0])
-    response = client.post(f"/check-in/{pair_of(students[0]).id}", data=data)
+    response = client.post(f"/my-pair/{pair_of(students[0]).id}/check-in", data=data)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(CheckIn.id))) == 0
@@ -86,7 +87,7 @@ def test_nobody_checks_in_about_someone_elses_pair(client, auth, published):
     term, students, volunteers = published
     auth.login(students[1])
     response = client.post(
-        f"/check-in/{pair_of(students[0]).id}", data={"met": "yes", "rating": "5"}
+        f"/my-pair/{pair_of(students[0]).id}/check-in", data={"met": "yes", "rating": "5"}
     )
     assert response.status_code == 404
     assert db.session.scalar(select(func.count(CheckIn.id))) == 0
