@@ -12,7 +12,7 @@ from flask import Flask
 from matcher import engine
 from matcher.mail import send_mail_command
 from matcher.models import Term
-from matcher.services import ServiceError, accounts, demo, publishing, rounds, terms
+from matcher.services import ServiceError, accounts, checkins, demo, publishing, rounds, terms
 from matcher.web.util import use_case
 
 
@@ -116,6 +116,21 @@ def publish_round(term_name: str, number: int, coordinator_email: str) -> None:
     )
 
 
+@click.command("send-check-ins")
+def send_check_ins() -> None:
+    """Queue the check-in emails whose week has come (run daily, e.g. from cron)."""
+    with command_use_case():
+        queued = checkins.send_check_ins(dt.date.today())
+    click.echo(f"{queued} check-in emails queued (the send-mail worker sends them).")
+
+
 def register(app: Flask) -> None:
-    for command in (create_coordinator, demo_data, run_round, publish_round, send_mail_command):
+    for command in (
+        create_coordinator,
+        demo_data,
+        run_round,
+        publish_round,
+        send_mail_command,
+        send_check_ins,
+    ):
         app.cli.add_command(command)

@@ -64,6 +64,8 @@ LINKS = {
     NotificationKind.PARTNER_LEFT: "pairs.mine",
     NotificationKind.PROFILE_REMINDER: "profile.edit",
     NotificationKind.ACCOUNT_EXISTS: "auth.login",
+    NotificationKind.CHECK_IN: "pairs.check_in",
+    NotificationKind.PAIR_REMINDER: "pairs.mine",
 }
 # Further pages some kinds point to, by the name their template uses.
 MORE_LINKS = {

@@ -2,6 +2,7 @@
 
 from matcher.models.audit import AuditEvent
 from matcher.models.base import Base
+from matcher.models.checkins import CheckIn, CheckInInvite, Met, PairSession, TermReport
 from matcher.models.matching import (
     LEAVER_REASONS,
     ConstraintKind,
@@ -26,15 +27,19 @@ from matcher.models.user import Role, User
 __all__ = [
     "AuditEvent",
     "Base",
+    "CheckIn",
+    "CheckInInvite",
     "ConstraintKind",
     "EmailToken",
     "EndReason",
     "LEAVER_REASONS",
     "MatchRound",
+    "Met",
     "Notification",
     "NotificationKind",
     "Pair",
     "PairConstraint",
+    "PairSession",
     "PairStatus",
     "RecoveryCode",
     "RematchRequest",
@@ -46,6 +51,7 @@ __all__ = [
     "Role",
     "StudentProfile",
     "Term",
+    "TermReport",
     "TermStatus",
     "TokenPurpose",
     "User",

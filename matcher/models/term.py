@@ -6,13 +6,16 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.models.base import Base, checked_enum, utcnow
 
 if TYPE_CHECKING:
     from matcher.models.user import User
+
+
+DEFAULT_CHECK_IN_WEEKS = (2, 6)
 
 
 class TermStatus(enum.StrEnum):
@@ -54,6 +57,12 @@ class Term(Base):
     # Off (the program's rule): one student per volunteer, whatever capacity a profile says.
     volunteers_take_several: Mapped[bool] = mapped_column(default=False, server_default=false())
     closed_on: Mapped[dt.date | None]  # set when the term closes: contacts hide 30 days later
+    # Weeks after a pair starts when its two people are asked how it goes (services.checkins).
+    check_in_weeks: Mapped[list[int]] = mapped_column(
+        JSON,
+        default=lambda: list(DEFAULT_CHECK_IN_WEEKS),
+        server_default=text("'[2, 6]'"),  # rows written without it (SQL, older code)
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     enrollments: Mapped[list[Enrollment]] = relationship(

@@ -192,6 +192,13 @@ def _card(user: User, pair: Pair, today: dt.date) -> PartnerCard:
     )
 
 
+def own_pairs(user: User) -> list[Pair]:
+    """The person's own active published pairs (students and volunteers; else none)."""
+    if user.role not in (Role.STUDENT, Role.VOLUNTEER):
+        return []
+    return _own_pairs(user)
+
+
 def own_pair(user: User, pair_id: int) -> Pair | None:
     """The pair if it is one of the person's own active published pairs, else None."""
     return next(iter(_own_pairs(user, Pair.id == pair_id)), None)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
 from matcher.models import EndReason, Enrollment, EnrollmentStatus, Role, Term, TermStatus, User
-from matcher.services import audit, leaving
+from matcher.models.term import DEFAULT_CHECK_IN_WEEKS
+from matcher.services import audit, checkins, leaving, reports
 from matcher.services.errors import ServiceError
 
 
@@ -25,6 +26,8 @@ class TermData:
     applications_close_on: dt.date
     status: str
     volunteers_take_several: bool = False  # else one student per volunteer
+    # Weeks after a pair starts when its people are asked to check in; empty: never.
+    check_in_weeks: tuple[int, ...] = DEFAULT_CHECK_IN_WEEKS
 
 
 def _check(data: TermData, term: Term | None) -> None:
@@ -50,13 +53,25 @@ def _check(data: TermData, term: Term | None) -> None:
         )
     if data.status not in set(TermStatus):
         raise ServiceError(_("Choose a status from the list."), "status")
+    problem = checkins.check_in_weeks_problem(data.check_in_weeks)
+    if problem:
+        raise ServiceError(problem, "check_in_weeks")
+
+
+def _values(data: TermData) -> dict[str, object]:
+    """The term's columns from the form's data."""
+    return {
+        **data.__dict__,
+        "name": data.name.strip(),
+        "check_in_weeks": sorted(data.check_in_weeks),
+    }
 
 
 def create_term(data: TermData, *, by: User) -> Term:
     _check(data, None)
     if data.status == TermStatus.OPEN:
         refuse_second_open_term(None)
-    term = Term(**{**data.__dict__, "name": data.name.strip()})
+    term = Term(**_values(data))
     if term.status == TermStatus.CLOSED:  # a past term, entered after the fact
         term.closed_on = data.ends_on
     db.session.add(term)
@@ -70,9 +85,9 @@ def update_term(term: Term, data: TermData, *, by: User, today: dt.date) -> Term
     status = TermStatus(data.status)
     if status != term.status:
         refuse_move(term, status)
-    for key, value in data.__dict__.items():
+    for key, value in _values(data).items():
         if key != "status":
-            setattr(term, key, value.strip() if key == "name" else value)
+            setattr(term, key, value)
     if status != term.status:
         _move(term, status, by=by, today=today)
     audit.record(by, "term.updated", term_id=term.id, status=term.status)
@@ -142,6 +157,8 @@ def _move(term: Term, status: TermStatus, *, by: User | None, today: dt.date) ->
     term.status = status
     term.closed_on = today if status == TermStatus.CLOSED else None
     audit.record(by, "term.status_changed", term_id=term.id, old=old, new=status)
+    if status == TermStatus.CLOSED:  # its anonymous figures outlive its personal data
+        reports.store(term, today)
 
 
 def change_status(term: Term, status: str, *, by: User, today: dt.date) -> None:

@@ -17,6 +17,7 @@ from matcher.models import (
     ConstraintKind,
     EndReason,
     EnrollmentStatus,
+    Met,
     Role,
     RoundKind,
     RoundStatus,
@@ -224,6 +225,49 @@ AUDIT_ACTIONS = {
     "pairs.exported": _l("Exported the pairs"),
     "rematch.requested": _l("Asked for a re-match"),
     "rematch.dismissed": _l("Dismissed a re-match request"),
+    "pair.reminded": _l("Sent a pair a reminder to meet"),
+    "report.exported": _l("Exported a term's report"),
+}
+
+# Check-ins (services/checkins.py)
+CHECK_IN_MET = {
+    Met.YES: _l("Yes, we have met"),
+    Met.NOT_YET: _l("Not yet"),
+    Met.NO_TIME: _l("We cannot find a time"),
+}
+CHECK_IN_RATINGS = {
+    1: _l("1 – Badly"),
+    2: _l("2 – Not so well"),
+    3: _l("3 – OK"),
+    4: _l("4 – Well"),
+    5: _l("5 – Very well"),
+}
+# Why a pair is at risk; "weeks" is filled in for no_sessions.
+AT_RISK_REASONS = {
+    "rematch_requested": _l("Asked the coordinators for a new partner"),
+    "rating_1": _l("A check-in says it goes badly (1 of 5)"),
+    "rating_2": _l("A check-in says it goes not so well (2 of 5)"),
+    "no_time": _l("A check-in says “we cannot find a time”"),
+    "not_met": _l("Have not met two weeks after the pair started"),
+    "no_sessions": _l("No meeting marked for %(weeks)d weeks"),
+}
+# Why pairs ended early, as the term's report counts them (a reason typed in words counts as
+# "other"). The leave branch labels the same codes (EndReason): keep one mapping at merge.
+END_REASONS = {
+    "account_deleted": _l("Deleted their account"),
+    "withdrew": _l("Withdrew from the term"),
+    "withdrawn_by_coordinator": _l("Withdrawn by a coordinator"),
+    "ended_by_coordinator": _l("Ended by a coordinator"),
+    "rematched": _l("Re-matched"),
+    "other": _l("Other reasons"),
+}
+# The term report's buckets of weekly hours in common (services/reports.py).
+HOURS_BUCKETS = {
+    "0-2": _l("Under 2 hours"),
+    "2-3": _l("2 to 3 hours"),
+    "3-5": _l("3 to 5 hours"),
+    "5-10": _l("5 to 10 hours"),
+    "10+": _l("10 hours or more"),
 }
 
 # Where to recruit (the term page): full day names, and the reasons students stay

@@ -10,8 +10,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from matcher.models import Role
-from matcher.services import ServiceError, leaving, outbox, pairs, publishing
+from matcher.services import ServiceError, checkins, leaving, outbox, pairs, publishing
 from matcher.web.access import role_required
+from matcher.web.forms import attach_error
+from matcher.web.forms.checkins import CheckInForm, OneTapForm
 from matcher.web.forms.rounds import EndPairForm, PersonForm, RematchRequestForm, RoundSettingsForm
 from matcher.web.util import attempt, flash_form_errors, found_or_404, term_or_404, today, use_case
 
@@ -28,6 +30,54 @@ def mine() -> str:
         cards=pairs.partner_cards(current_user, today()),
         notices=leaving.ended_notices(current_user),
         form=RematchRequestForm(),
+        progress=checkins.progress(current_user, pairs.own_pairs(current_user), today()),
+        tap_form=OneTapForm(),
+    )
+
+
+@bp.post("/my-pair/<int:pair_id>/met")
+@paired
+def mark_met(pair_id: int) -> BaseResponse:
+    """The volunteer's one tap: "we met this week" (a second tap the same week changes nothing)."""
+    pair = found_or_404(pairs.own_pair(current_user, pair_id))
+    if OneTapForm().validate_on_submit():
+        attempt(
+            lambda: checkins.mark_met(current_user, pair, today=today()),
+            _("Noted: you met this week."),
+        )
+    return redirect(url_for("pairs.mine") + f"#weeks-{pair_id}")
+
+
+@bp.get("/check-in")
+@paired
+def check_in() -> str:
+    return render_template(
+        "pairs/check_in.html",
+        pairs=checkins.check_in_pairs(current_user, pairs.own_pairs(current_user), today()),
+        form=CheckInForm(),
+        answered_pair=None,
+    )
+
+
+@bp.post("/my-pair/<int:pair_id>/check-in")
+@paired
+def answer_check_in(pair_id: int) -> str | BaseResponse:
+    pair = found_or_404(pairs.own_pair(current_user, pair_id))
+    form = CheckInForm()
+    if form.validate_on_submit():
+        try:
+            with use_case():
+                checkins.answer(current_user, pair, form.answers(), today=today())
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("Thank you. Only the coordinators read your answers."), "success")
+            return redirect(url_for("pairs.mine"))
+    return render_template(
+        "pairs/check_in.html",
+        pairs=checkins.check_in_pairs(current_user, pairs.own_pairs(current_user), today()),
+        form=form,
+        answered_pair=pair_id,
     )
 
 
@@ -99,6 +149,19 @@ def end_pair(term_id: int, pair_id: int) -> BaseResponse:
     else:
         flash_form_errors(form)
     return redirect(url_for("pairs.published", term_id=term_id))
+
+
+@bp.post("/terms/<int:term_id>/pairs/<int:pair_id>/remind")
+@coordinators
+def remind(term_id: int, pair_id: int) -> BaseResponse:
+    """Email both people of a pair at risk a neutral reminder to meet."""
+    pair = found_or_404(pairs.term_pair(term_or_404(term_id), pair_id))
+    if OneTapForm().validate_on_submit():
+        attempt(
+            lambda: checkins.remind_pair(pair, by=current_user),
+            _("A reminder to meet will be emailed to both people of the pair."),
+        )
+    return redirect(url_for("terms.show", term_id=term_id) + "#at-risk")
 
 
 @bp.post("/terms/<int:term_id>/requests/<int:request_id>/dismiss")

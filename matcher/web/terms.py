@@ -12,19 +12,22 @@ from wtforms.fields.choices import SelectChoice
 from matcher.models import Role
 from matcher.services import (
     ServiceError,
+    checkins,
     dashboard,
     leaving,
     pairs,
     people,
     profiles,
     recruiting,
+    reports,
     rounds,
     terms,
 )
 from matcher.web import labels
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
-from matcher.web.forms.rounds import NextStepForm, RoundSettingsForm
+from matcher.web.forms.checkins import OneTapForm
+from matcher.web.forms.rounds import EndPairForm, NextStepForm, RoundSettingsForm
 from matcher.web.forms.terms import EnrollmentActionForm, PeopleFilterForm, TermForm
 from matcher.web.util import (
     attempt,
@@ -84,6 +87,7 @@ def show(term_id: int) -> str:
         found = people.page_of(
             people.find_people(term, filters.people_query()), filters.page.data or 1
         )
+    at_risk = checkins.pairs_at_risk(term, today())
     return render_template(
         "terms/show.html",
         term=term,
@@ -100,6 +104,29 @@ def show(term_id: int) -> str:
         counts=terms.status_counts(term),
         action_form=EnrollmentActionForm(formdata=None, **filters.data),
         recruitment=recruiting.recruitment(term),
+        at_risk=at_risk,
+        checkin_counts=checkins.term_counts(term, at_risk),
+        tap_form=OneTapForm(),
+        end_form=EndPairForm(),
+    )
+
+
+@bp.get("/<int:term_id>/report")
+def report(term_id: int) -> str:
+    """The term's anonymous figures: stored when it closed, else as they are today."""
+    term = term_or_404(term_id)
+    return render_template("terms/report.html", term=term, report=reports.report_of(term, today()))
+
+
+@bp.get("/<int:term_id>/report.csv")
+def report_csv(term_id: int) -> Response:
+    term = term_or_404(term_id)
+    with use_case():
+        text = reports.export_csv(term, by=current_user, today=today())
+    return Response(
+        text,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="report-term-{term.id}.csv"'},
     )
 
 

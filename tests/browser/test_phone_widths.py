@@ -38,6 +38,7 @@ def coordinator_paths(seeded) -> list[str]:
         f"{term}/rounds/1/swaps",
         f"{term}/rounds/compare?a=1&b=2",
         f"{term}/pairs",
+        f"{term}/report",
         "/account",
         "/account/password",
         "/account/email",
@@ -59,7 +60,14 @@ def second_factor(page, live_app, email: str) -> None:
     assert "/two-factor/" not in page.url, page.url
 
 
-PERSON_PATHS = ["/profile", "/my-pair", "/account", "/account/password", "/account/email"]
+PERSON_PATHS = [
+    "/profile",
+    "/my-pair",
+    "/check-in",
+    "/account",
+    "/account/password",
+    "/account/email",
+]
 # Pages anyone opens: what registering or a forgotten password shows.
 VISITOR_PATHS = [
     "/",
@@ -123,4 +131,4 @@ def test_every_page_fits_a_phone(live_server, live_app, browser):
         walk.page.context.close()
     problems = [problem for walk in walks for problem in walk.problems]
     assert not problems, "\n".join(problems)
-    assert sum(len(walk.widths) for walk in walks) == 14 + 18 + 1 + 5 + 5
+    assert sum(len(walk.widths) for walk in walks) == 14 + 19 + 1 + 6 + 6

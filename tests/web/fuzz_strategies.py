@@ -74,6 +74,7 @@ _TERM = {
     "applications_open_on": "2030-06-01",
     "applications_close_on": "2030-08-01",
     "status": "open",
+    "check_in_weeks": "2, 6",
 }
 _NEW_PASSWORD = {"password": "another long password", "confirm": "another long password"}
 # For each form route, a form that would be accepted (ids as the string "ID").
@@ -122,6 +123,7 @@ _VALID_FORMS: dict[str, dict[str, Any]] = {
     },
     "pairs.request_rematch": {"reason": "We cannot meet."},
     "rounds.end_pair": {"reason": "Moved away."},
+    "pairs.answer_check_in": {"met": "no_time", "rating": "2", "note": "Evenings are hard."},
 }
 
 

@@ -96,10 +96,13 @@ def test_a_card_is_frozen_and_holds_only_plain_values(published_pair):
 
 def test_the_page_reads_nothing_but_cards(app):
     """The template's free names: the cards, the notices of an ended pair, the request
-    form, its macro and helpers."""
+    form, its macro and helpers, and the pair's own row of weeks (services.checkins.Progress:
+    dates and met or not, nobody's data)."""
     source, _filename, _uptodate = app.jinja_env.loader.get_source(app.jinja_env, "pairs/mine.html")
     names = meta.find_undeclared_variables(app.jinja_env.parse(source))
-    assert names <= {"cards", "notices", "form", "times", "labels", "_", "url_for"}, names
+    assert names <= {"cards", "notices", "form", "times", "labels", "_", "url_for", "progress"}, (
+        names
+    )
 
 
 def test_an_ended_pair_notice_names_nobody(published_pair):

@@ -9,11 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from matcher.models import Role
+from matcher.models.term import DEFAULT_CHECK_IN_WEEKS
+from matcher.services.checkins import check_in_weeks_problem
 from matcher.services.people import LONGEST_SEARCH, PeopleQuery
 from matcher.services.terms import TermData
 from matcher.web import labels
 from matcher.web.converters import parse_id
-from matcher.web.forms.base import Form
+from matcher.web.forms.base import Form, one_line
 from matcher.web.forms.fields import MultiCheckboxField
 
 _DATE = _l("Enter a date as YYYY-MM-DD.")
@@ -35,6 +37,41 @@ def in_program_years(form: Any, field: Any) -> None:
 
 def _date_field(label: Any) -> DateField:
     return DateField(label, validators=[DataRequired(_DATE), in_program_years])
+
+
+class WeeksField(StringField):
+    """Whole numbers of weeks, written "2, 6"; kept as a tuple of ints (empty: none)."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return ", ".join(str(week) for week in self.data or ())
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = ()
+        if not valuelist:
+            return
+        text = self.data = str(valuelist[0])
+        try:
+            one_line(None, self)  # the base form's rule for one-line text, said first
+        finally:
+            self.data = ()
+        parts = [p.strip() for p in text.replace("，", ",").split(",")]
+        parts = [p for p in parts if p]
+        if not all(p.isascii() and p.isdigit() and len(p) <= 3 for p in parts):
+            raise ValueError(
+                _l("Write the check-in weeks as whole numbers separated by commas, e.g. 2, 6.")
+            )
+        self.data = tuple(sorted(int(p) for p in parts))
+
+    def process_data(self, value: Any) -> None:
+        self.data = tuple(value) if value is not None else DEFAULT_CHECK_IN_WEEKS
+
+
+def check_in_weeks_valid(form: Any, field: Any) -> None:
+    problem = check_in_weeks_problem(field.data or ())
+    if problem:
+        raise ValidationError(problem)
 
 
 class TermForm(Form):
@@ -60,6 +97,14 @@ class TermForm(Form):
             "students they can take. On: volunteers say how many (1 to 3) in their profile."
         ),
     )
+    check_in_weeks = WeeksField(
+        _l("Check-in weeks"),
+        validators=[check_in_weeks_valid],
+        description=_l(
+            "Weeks after a pair starts when both people get an email asking how it goes, "
+            "e.g. 2, 6. Leave empty for no check-in emails."
+        ),
+    )
 
     def validate_ends_on(self, field: Any) -> None:
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:
@@ -81,6 +126,7 @@ class TermForm(Form):
             applications_close_on=self.applications_close_on.data,
             status=self.status.data,
             volunteers_take_several=bool(self.volunteers_take_several.data),
+            check_in_weeks=tuple(self.check_in_weeks.data or ()),
         )
 
 
