@@ -109,6 +109,8 @@ def send_check_ins(today: dt.date) -> int:
         for pair in active:
             due = due_checkpoints(term, pair, today)
             for person in (pair.student, pair.volunteer):
+                if person is None:  # left (an active pair always has both)
+                    continue
                 new = [w for w in due if (pair.id, person.id, w) not in asked]
                 if not new or not person.active:
                     continue
@@ -180,6 +182,8 @@ def check_in_pairs(user: User, own: Iterable[Pair], today: dt.date) -> list[Chec
         if term is None or term.status != TermStatus.PUBLISHED or pair.status != PairStatus.ACTIVE:
             continue
         partner = pair.volunteer if user.id == pair.student_id else pair.student
+        if partner is None:
+            continue
         latest = db.session.scalar(
             select(func.max(CheckIn.created_at)).where(
                 CheckIn.pair_id == pair.id, CheckIn.user_id == user.id
@@ -450,9 +454,8 @@ def pairs_at_risk(term: Term, today: dt.date) -> list[PairAtRisk]:
 def remind_pair(pair: Pair, *, by: User) -> list[int]:
     """Email both people of a pair a neutral reminder to meet; the ids of the queued emails."""
     _running(pair)
-    queued = outbox.queue_for_ids(
-        [pair.student_id, pair.volunteer_id], NotificationKind.PAIR_REMINDER, term_id=pair.term_id
-    )
+    people = [i for i in (pair.student_id, pair.volunteer_id) if i is not None]
+    queued = outbox.queue_for_ids(people, NotificationKind.PAIR_REMINDER, term_id=pair.term_id)
     audit.record(by, "pair.reminded", term_id=pair.term_id, pair=pair.id)
     return queued
 
