@@ -361,7 +361,7 @@ def _rows(
             raise RosterError(file, 1, column, "unknown column")
         if header.count(column) > 1:
             raise RosterError(file, 1, column, "column given twice")
-    rows = []
+    rows: list[_Row] = []
     try:
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
@@ -403,7 +403,7 @@ def _read_row(cls: type[Student] | type[Volunteer], row: _Row) -> RosterRow:
     out.ignored = list(row.ignored)
     if not out.problems:
         try:
-            out.person = person_from(cls, out.answers)
+            out.person = person_from(cls, out.answers)  # type: ignore[type-var]
         except EngineError as error:
             out.problems.append(RosterError(row.file, row.number, None, str(error)))
     return out

@@ -152,6 +152,7 @@ def update_profile(
             setattr(profile, name, value.strip() if isinstance(value, str) else value)
     user.timezone = timezone
     user.display_name = display_name.strip()
+    profile.from_import = False  # saving the form confirms answers that came from an import
     enrollment = current_enrollment(user)
     if enrollment is not None:
         enrollment.continue_partner = continue_partner

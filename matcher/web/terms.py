@@ -10,10 +10,12 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import Role
-from matcher.services import ServiceError, dashboard, pairs, profiles, rounds, terms
+from matcher.models.base import utcnow
+from matcher.services import ServiceError, dashboard, invitations, pairs, profiles, rounds, terms
 from matcher.web import labels
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
+from matcher.web.forms.imports import InvitationsForm
 from matcher.web.forms.rounds import NextStepForm, RoundSettingsForm
 from matcher.web.forms.terms import EnrollmentActionForm, TermForm
 from matcher.web.util import (
@@ -83,6 +85,8 @@ def show(term_id: int) -> str:
         volunteers=terms.enrollments(term, Role.VOLUNTEER, status),
         counts=terms.status_counts(term),
         action_form=EnrollmentActionForm(),
+        invitation_states=invitations.states(term, now=utcnow()),
+        invitations_form=InvitationsForm(),
     )
 
 
