@@ -266,3 +266,36 @@ def in_ci() -> bool:
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# Roster files (docs/csv-format.md) made from matcher.sample's people
+
+
+def roster_csv(people: Any, *, language: bool = True) -> str:
+    """A students' or volunteers' roster file for `matcher.sample` people, as a
+    coordinator's spreadsheet would export it (CRLF line ends), with a `language` column."""
+    import csv
+    import io
+
+    from matcher.roster import CSV_NAMES, STUDENT_COLUMNS, VOLUNTEER_COLUMNS, format_availability
+    from matcher.sample import SampleStudent
+
+    students = bool(people) and isinstance(people[0], SampleStudent)
+    columns = list(STUDENT_COLUMNS if students else VOLUNTEER_COLUMNS)
+    names = {column: field for field, column in CSV_NAMES.items()}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*columns, "language"] if language else columns)
+    for person in people:
+        row = []
+        for column in columns:
+            value = getattr(person, names.get(column, column))
+            if column == "availability":
+                value = format_availability([k in set(value) for k in range(336)])
+            elif isinstance(value, tuple):
+                value = "; ".join(value)
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            row.append(str(value))
+        writer.writerow([*row, person.locale] if language else row)
+    return out.getvalue()

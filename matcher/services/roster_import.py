@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, null, select
 from sqlalchemy.orm import selectinload
 
 from matcher.engine import Student, Volunteer, vocab
@@ -426,7 +426,7 @@ def _apply(term: Term, plan: _Plan) -> None:
         user = User(
             email=plan.email,
             password_hash=None,
-            email_confirmed_at=None,
+            email_confirmed_at=null(),  # None would let the column's default (now) fire
             role=plan.role,
             locale=plan.row.answers.get("language") or "en",
             **_user_answers(plan),

@@ -49,14 +49,16 @@ def upload(term_id: int) -> str | Response:
     form = ImportForm()
     preview = None
     if form.validate_on_submit():
-        files = {
-            role: roster_import.UploadedFile(upload.filename or "", upload.read())
-            for role, upload in (
-                (Role.STUDENT, form.students.data),
-                (Role.VOLUNTEER, form.volunteers.data),
-            )
-            if upload is not None and upload.filename
-        }
+        files = {}
+        for role, sent in (
+            (Role.STUDENT, form.students.data),
+            (Role.VOLUNTEER, form.volunteers.data),
+        ):
+            if sent is not None and sent.filename:
+                try:
+                    files[role] = roster_import.UploadedFile(sent.filename, sent.read())
+                finally:
+                    sent.close()  # werkzeug spools a large file to disk: close it now
         try:
             with use_case():
                 preview = roster_import.preview(
