@@ -246,7 +246,7 @@ def test_too_large_or_too_long_files(client, signed_in):
     assert "larger than 2 MB" in text
     huge = upload(client, term, padded * 3)  # past the request's limit: this page, a 413
     assert huge.status_code == 413 and "at most 2 MB" in huge.text
-    many = [s for s in generate_people(5001, 1, seed=7)[0]]
+    many = generate_people(5001, 1, seed=7)[0]
     text = upload(client, term, roster_csv(many).encode()).text
     assert "more than 5,000 people" in text
     assert count(User) == 1
