@@ -46,7 +46,7 @@ def states(term: Term, *, now: dt.datetime) -> dict[int, InvitationState]:
     """user id -> their invitation's state, for the term's people who were imported or
     invited (people who registered themselves have none)."""
     rows = db.session.execute(
-        select(User.id, User.password_hash, Notification.id)
+        select(User.id, User.password_hash, Notification.id, Notification.sent_at)
         .join(Enrollment, Enrollment.user_id == User.id)
         .outerjoin(
             Notification,
@@ -56,10 +56,9 @@ def states(term: Term, *, now: dt.datetime) -> dict[int, InvitationState]:
         )
         .where(Enrollment.term_id == term.id)
     ).all()
-    invited = [user_id for user_id, _hash, note in rows if note is not None]
-    latest = _latest_tokens(invited)
+    latest = _latest_tokens([row[0] for row in rows if row[2] is not None])
     out: dict[int, InvitationState] = {}
-    for user_id, password_hash, note in rows:
+    for user_id, password_hash, note, sent_at in rows:
         token = latest.get(user_id)
         if token is not None and token.used_at is not None:
             out[user_id] = InvitationState.ACCEPTED
@@ -68,10 +67,10 @@ def states(term: Term, *, now: dt.datetime) -> dict[int, InvitationState]:
                 out[user_id] = InvitationState.NOT_SENT
         elif password_hash is not None:
             out[user_id] = InvitationState.ACCEPTED
-        elif token is not None and as_utc(token.expires_at) <= now:
+        elif sent_at is not None and token is not None and as_utc(token.expires_at) <= now:
             out[user_id] = InvitationState.EXPIRED
         else:
-            out[user_id] = InvitationState.SENT  # queued, or sent and waiting
+            out[user_id] = InvitationState.SENT  # sent, or waiting for the mail worker
     return out
 
 
