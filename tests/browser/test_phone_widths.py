@@ -65,6 +65,7 @@ def coordinator_paths(seeded) -> list[str]:
         f"{term}/rounds/1/alternatives?student={seeded.pair_student}",
         f"{term}/rounds/compare?a=1&b=2",
         f"{term}/pairs",
+        f"{term}/import",
         "/account",
         "/account/password",
     ]
@@ -80,6 +81,7 @@ def test_every_page_fits_a_phone(live_server, live_app, browser):
     for path in ("/", "/login", "/register"):
         visitor.open(live_server, path)
     visitor.open(live_server, "/no-such-page", status=404)
+    visitor.open(live_server, "/invitation/not-a-real-link", status=404)
     walks = [visitor]
     people = [
         ("coordinator", seeded.coordinator, "en-US", coordinator_paths(seeded)),
@@ -102,4 +104,4 @@ def test_every_page_fits_a_phone(live_server, live_app, browser):
         walk.page.context.close()
     problems = [problem for walk in walks for problem in walk.problems]
     assert not problems, "\n".join(problems)
-    assert sum(len(walk.widths) for walk in walks) == 5 + 14 + 1 + 4 + 4
+    assert sum(len(walk.widths) for walk in walks) == 6 + 15 + 1 + 4 + 4
