@@ -7,9 +7,12 @@ the browser harness test, which starts pytest in subprocesses.
 
 from __future__ import annotations
 
+import csv
 import email
 import functools
+import io
 import os
+import re
 import shutil
 import socket
 from collections.abc import Iterator
@@ -274,9 +277,6 @@ def screenshot(page: Any, name: str) -> None:
 def roster_csv(people: Any, *, language: bool = True) -> str:
     """A students' or volunteers' roster file for `matcher.sample` people, as a
     coordinator's spreadsheet would export it (CRLF line ends), with a `language` column."""
-    import csv
-    import io
-
     from matcher.roster import CSV_NAMES, STUDENT_COLUMNS, VOLUNTEER_COLUMNS, format_availability
     from matcher.sample import SampleStudent
 
@@ -299,3 +299,45 @@ def roster_csv(people: Any, *, language: bool = True) -> str:
             row.append(str(value))
         writer.writerow([*row, person.locale] if language else row)
     return out.getvalue()
+
+
+def multipart(files: dict[str, bytes]) -> bytes:
+    """A multipart body built by hand: the test client spools a large upload to a
+    temporary file that it never closes."""
+    body = b""
+    for name, data in files.items():
+        body += (
+            (
+                f'--b\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.csv"\r\n'
+                "Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + data
+            + b"\r\n"
+        )
+    return body + b"--b--\r\n"
+
+
+def upload_roster(
+    client: Any, term: Any, students: bytes | None = None, volunteers: bytes | None = None
+) -> Any:
+    """POST the import form: each file given as bytes (or None to leave it out)."""
+    files = {"students": students, "volunteers": volunteers}
+    return client.post(
+        f"/terms/{term.id}/import",
+        data=multipart({name: data for name, data in files.items() if data is not None}),
+        content_type="multipart/form-data; boundary=b",
+    )
+
+
+def upload_id(response: Any) -> str | None:
+    """The preview's upload id, when it offers a confirmation."""
+    found = re.search(r'name="upload_id" type="hidden" value="([^"]+)"', response.text)
+    found = found or re.search(r'name="upload_id" value="([^"]+)"', response.text)
+    return found.group(1) if found else None
+
+
+def confirm_import(client: Any, term: Any, response: Any) -> Any:
+    """Confirm the preview in `response`."""
+    token = upload_id(response)
+    assert token, "the preview offers no confirmation"
+    return client.post(f"/terms/{term.id}/import/confirm", data={"upload_id": token})

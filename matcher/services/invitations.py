@@ -27,7 +27,7 @@ from matcher.models import (
     TokenPurpose,
     User,
 )
-from matcher.models.base import as_utc
+from matcher.models.base import as_utc, utcnow
 from matcher.services import accounts, audit, outbox, tokens
 from matcher.services.errors import ServiceError
 from matcher.services.tokens import TokenError
@@ -42,9 +42,10 @@ class InvitationState(enum.StrEnum):
     EXPIRED = "expired"
 
 
-def states(term: Term, *, now: dt.datetime) -> dict[int, InvitationState]:
+def states(term: Term, *, now: dt.datetime | None = None) -> dict[int, InvitationState]:
     """user id -> their invitation's state, for the term's people who were imported or
-    invited (people who registered themselves have none)."""
+    invited (people who registered themselves have none); `now` decides what has expired."""
+    now = now or utcnow()
     rows = db.session.execute(
         select(User.id, User.password_hash, Notification.id, Notification.sent_at)
         .join(Enrollment, Enrollment.user_id == User.id)

@@ -17,8 +17,9 @@ from matcher.models.base import utcnow
 from matcher.sample import generate_people
 from matcher.services import invitations
 from matcher.services.invitations import InvitationState
+from tests.helpers import confirm_import as confirm
 from tests.helpers import roster_csv
-from tests.web.test_roster_import import confirm, upload
+from tests.helpers import upload_roster as upload
 
 STUDENTS, VOLUNTEERS = generate_people(4, 2, seed=11)
 NEW_PASSWORD = "a long new password"
@@ -107,7 +108,7 @@ def test_accepting_sets_a_password_confirms_the_address_and_the_profile(
     # The link works once: used, it says so and signs nobody in.
     auth.logout()
     again = client.get(link)
-    assert again.status_code == 410 and "already been used" in again.text
+    assert again.status_code == 410 and "이미 사용되었습니다" in again.text  # her language
     client.post(link, data={"password": "another password!", "confirm": "another password!"})
     assert client.get("/profile").status_code == 302
     assert auth.login(person, NEW_PASSWORD).status_code == 302

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 
 import pytest
 from flask_babel import force_locale
@@ -19,47 +18,11 @@ from matcher.roster import Vocabulary
 from matcher.sample import generate_people
 from matcher.services import roster_import
 from matcher.web import labels
-from tests.helpers import roster_csv
+from tests.helpers import confirm_import as confirm
+from tests.helpers import multipart, roster_csv, upload_id
+from tests.helpers import upload_roster as upload
 
 STUDENTS, VOLUNTEERS = generate_people(78, 78, seed=2024)
-
-
-def multipart(files: dict[str, bytes]) -> bytes:
-    """A multipart body built by hand: the test client spools a large upload to a
-    temporary file that it never closes."""
-    body = b""
-    for name, data in files.items():
-        body += (
-            (
-                f'--b\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.csv"\r\n'
-                "Content-Type: text/csv\r\n\r\n"
-            ).encode()
-            + data
-            + b"\r\n"
-        )
-    return body + b"--b--\r\n"
-
-
-def upload(client, term, students=None, volunteers=None):
-    """POST the import form: each file given as bytes (or None to leave it out)."""
-    files = {"students": students, "volunteers": volunteers}
-    return client.post(
-        f"/terms/{term.id}/import",
-        data=multipart({name: data for name, data in files.items() if data is not None}),
-        content_type="multipart/form-data; boundary=b",
-    )
-
-
-def upload_id(response) -> str | None:
-    found = re.search(r'name="upload_id" type="hidden" value="([^"]+)"', response.text)
-    found = found or re.search(r'name="upload_id" value="([^"]+)"', response.text)
-    return found.group(1) if found else None
-
-
-def confirm(client, term, response):
-    token = upload_id(response)
-    assert token, "the preview offers no confirmation"
-    return client.post(f"/terms/{term.id}/import/confirm", data={"upload_id": token})
 
 
 def count(model) -> int:
