@@ -267,6 +267,11 @@ def _read(
             )
         except RosterError as error:
             by_role[role].problems.append(_problem(error))
+        else:
+            if not read[role]:
+                by_role[role].problems.append(
+                    Problem(None, None, _("This file has no people: only its header row."))
+                )
     if len(read) != len(texts):
         return None
     plans: list[_Plan] = []

@@ -196,6 +196,8 @@ def test_bad_files_say_what_to_fix(client, signed_in):
     assert 'id="count-new">2<' in upload(client, term, lf).text
     empty = upload(client, term, b"")
     assert "the file is empty" in empty.text
+    header_only = students_text(STUDENTS[:1]).split("\r\n")[0].encode()
+    assert "has no people" in upload(client, term, header_only).text
     nothing = client.post(f"/terms/{term.id}/import", data={})
     assert "Choose a students file" in nothing.text
 
