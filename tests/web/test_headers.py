@@ -40,6 +40,8 @@ def seeded(pool, coordinator):
         "number": first.number,
         "action": "lock",
         "filename": "css/app.css",
+        "user_id": students[0].id,
+        "token": "not-a-real-link",
         # pages that need a query to show something
         "rounds.compare": {"a": 1, "b": 2},
         "rounds.alternatives": {"student": students[0].id},

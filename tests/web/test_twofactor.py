@@ -203,6 +203,8 @@ def route_values(published, coordinator) -> dict[str, object]:
         "request_id": 1,
         "action": "lock",
         "filename": "css/app.css",
+        "user_id": students[0].id,
+        "token": "not-a-real-link",
     }
 
 
