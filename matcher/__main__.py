@@ -111,14 +111,18 @@ def summary(result: MatchResult, names: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def run_match(args: argparse.Namespace) -> int:
     if args.term_end < args.term_start:
         print("error: --term-end is before --term-start", file=sys.stderr)
         return 2
     phases = Phases()
     try:
-        students = read_students(args.students)
-        volunteers = read_volunteers(args.volunteers)
+        students = read_students(args.students, warn=_warn)
+        volunteers = read_volunteers(args.volunteers, warn=_warn)
         constraints = (
             read_constraints(args.constraints, students, volunteers) if args.constraints else []
         )

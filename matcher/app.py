@@ -143,9 +143,33 @@ def remember_locale(app: Flask, user: Any, **_: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from matcher.web import audit, auth, main, pairs, profile, rounds, setup, terms, twofactor
+    from matcher.web import (
+        audit,
+        auth,
+        imports,
+        invitations,
+        main,
+        pairs,
+        profile,
+        rounds,
+        setup,
+        terms,
+        twofactor,
+    )
 
-    for module in (main, setup, auth, twofactor, profile, pairs, terms, rounds, audit):
+    for module in (
+        main,
+        setup,
+        auth,
+        twofactor,
+        profile,
+        pairs,
+        terms,
+        imports,
+        invitations,
+        rounds,
+        audit,
+    ):
         app.register_blueprint(module.bp)
 
 

@@ -1,8 +1,12 @@
 """Roster files: CSV of students, volunteers and constraints in, PAIRS.csv out.
 
-Pure (standard library and the engine), for the CSV mode. Files are UTF-8, with or
-without a byte-order mark. Every problem raises `RosterError` naming the file, the
-row (the header is row 1, as a spreadsheet shows it) and the column. A row becomes a
+Pure (standard library and the engine), for the CSV mode and the web app's roster
+import. Files are UTF-8, with or without a byte-order mark; a file that is not valid
+UTF-8 is read as CP949 (Excel on Korean Windows) when it decodes cleanly. Every problem
+is a `RosterError` naming the file, the row (the header is row 1, as a spreadsheet
+shows it) and the column. Values are read as people type them (`Vocabulary`): codes
+case-insensitive, spaces, hyphens and underscores alike, and any label the edge adds
+(the web app adds the profile form's English and Korean labels). A row becomes a
 `Student` or `Volunteer` through `engine.person_from`: the columns are the engine's
 fields, three of them under their documented CSV names (`CSV_NAMES`). See
 ``docs/csv-format.md``.
@@ -13,9 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -42,8 +47,31 @@ CONSTRAINT_COLUMNS = ("student_id", "volunteer_id", "kind")
 PAIR_COLUMNS = ("student_id", "volunteer_id", "score", "overlap_hours", "explanation")
 TRUE = ("yes", "true", "1")
 FALSE = ("no", "false", "0", "")
+LANGUAGES = ("en", "ko")
+# The vocabularies whose values a file may give as a code or as a label; the key each
+# field reads its values from (a student's preferred tutor gender is a gender too).
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "english_level": vocab.ENGLISH_LEVELS,
+    "goals": vocab.GOALS,
+    "interests": vocab.INTERESTS,
+    "gender": vocab.GENDERS,
+    "format": vocab.FORMATS,
+    "experience": vocab.EXPERIENCE,
+    "korean_level": vocab.KOREAN_LEVELS,
+    "language": LANGUAGES,
+    "kind": vocab.CONSTRAINT_KINDS,
+}
+Labels = Mapping[str, Mapping[str, str]]  # vocabulary -> {a label people may type: its code}
 
-Source = str | os.PathLike[str] | IO[str]
+
+@dataclass(frozen=True)
+class RosterText:
+    """A file's text already decoded (see `decode`), to read with `read_people`."""
+
+    text: str
+
+
+Source = str | os.PathLike[str] | IO[str] | RosterText
 P = TypeVar("P", Student, Volunteer)
 
 
@@ -55,6 +83,46 @@ class RosterError(ValueError):
         where = file + (f", row {row}" if row is not None else "")
         where += f", column {column}" if column else ""
         super().__init__(f"{where}: {message}")
+
+
+def value_key(text: str) -> str:
+    """How typed values compare: case-insensitive; spaces, hyphens and underscores alike
+    (``Speech-Contest`` = ``speech contest`` = ``speech_contest``)."""
+    return re.sub(r"[\s_\-]+", "_", text.strip().casefold()).strip("_")
+
+
+class Vocabulary:
+    """The values a file may give for each vocabulary: its codes, and any labels the
+    edge adds (`labels`: vocabulary -> {label: code}); one parser for every reader."""
+
+    def __init__(self, labels: Labels | None = None):
+        self.tables = {
+            name: {value_key(code): code for code in codes} for name, codes in VOCABULARIES.items()
+        }
+        for name, table in (labels or {}).items():
+            for label, code in table.items():
+                if code in VOCABULARIES[name]:
+                    self.tables[name].setdefault(value_key(label), code)
+
+    def code(self, name: str, text: str) -> str | None:
+        """The code `text` names in this vocabulary, or None."""
+        return self.tables[name].get(value_key(text))
+
+
+CODES_ONLY = Vocabulary()
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """A file's text and the encoding it was read in: UTF-8 (a byte-order mark dropped),
+    else CP949 when the bytes decode cleanly as CP949; ValueError for anything else."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as error:
+        reason = error.reason
+    try:
+        return data.decode("cp949"), "cp949"
+    except UnicodeDecodeError:
+        raise ValueError(f"is not UTF-8 ({reason}), nor CP949 (Korean Windows)") from None
 
 
 @dataclass(frozen=True)
@@ -127,14 +195,22 @@ def _clock(half_hours: int) -> str:
 class _Row:
     """One data row, with parsers that raise `RosterError` at the right cell."""
 
-    def __init__(self, file: str, number: int, values: dict[str, str]):
+    def __init__(
+        self,
+        file: str,
+        number: int,
+        values: dict[str, str],
+        vocabulary: Vocabulary = CODES_ONLY,
+    ):
         self.file, self.number, self.values = file, number, values
+        self.vocabulary = vocabulary
+        self.ignored: list[tuple[str, str]] = []  # (column, value) read but not kept
 
     def fail(self, column: str, message: str) -> RosterError:
         return RosterError(self.file, self.number, column, message)
 
     def text(self, column: str) -> str:
-        return self.values[column].strip()
+        return self.values.get(column, "").strip()
 
     def required(self, column: str) -> str:
         value = self.text(column)
@@ -142,21 +218,28 @@ class _Row:
             raise self.fail(column, "is empty")
         return value
 
-    def code(self, column: str, allowed: Sequence[str], empty: bool = False) -> str:
+    def code(self, column: str, name: str, empty: bool = False) -> str:
         value = self.text(column)
-        if value.lower() in allowed or (empty and not value):
-            return value.lower()
-        if value.upper() in allowed:
-            return value.upper()
-        raise self.fail(column, f"{value!r} is not one of: {', '.join(allowed)}")
+        if empty and not value:
+            return ""
+        code = self.vocabulary.code(name, value)
+        if code is None:
+            raise self.fail(column, _not_one_of(value, VOCABULARIES[name]))
+        return code
 
-    def codes(self, column: str, allowed: Sequence[str]) -> frozenset[str]:
+    def codes(self, column: str, name: str, lenient: bool = False) -> frozenset[str]:
+        """`;`-separated values; with `lenient` an unknown one is kept aside, not an error."""
         out = set()
         for item in (i.strip() for i in self.text(column).split(";")):
-            if item and item.lower() not in allowed:
-                raise self.fail(column, f"{item!r} is not one of: {', '.join(allowed)}")
-            if item:
-                out.add(item.lower())
+            if not item:
+                continue
+            code = self.vocabulary.code(name, item)
+            if code is not None:
+                out.add(code)
+            elif lenient:
+                self.ignored.append((column, item))
+            else:
+                raise self.fail(column, _not_one_of(item, VOCABULARIES[name]))
         return frozenset(out)
 
     def flag(self, column: str) -> bool:
@@ -186,15 +269,19 @@ class _Row:
         return int(value)
 
 
+def _not_one_of(value: str, allowed: Sequence[str]) -> str:
+    return f"{value!r} is not one of: {', '.join(allowed)} (or the labels the profile form shows)"
+
+
 Parse = Callable[[_Row, str], Any]
 
 
-def _code(allowed: Sequence[str], empty: bool = False) -> Parse:
-    return lambda row, column: row.code(column, allowed, empty)
+def _code(name: str, empty: bool = False) -> Parse:
+    return lambda row, column: row.code(column, name, empty)
 
 
-def _codes(allowed: Sequence[str]) -> Parse:
-    return lambda row, column: row.codes(column, allowed)
+def _codes(name: str, lenient: bool = False) -> Parse:
+    return lambda row, column: row.codes(column, name, lenient)
 
 
 # How each field is read from its cell; any other field is the cell's text.
@@ -202,15 +289,15 @@ PARSERS: dict[str, Parse] = {
     "id": _Row.required,
     "timezone": _Row.zone,
     "availability": _Row.availability,
-    "english_level": _code(vocab.ENGLISH_LEVELS),
-    "experience": _code(vocab.EXPERIENCE),
-    "korean_level": _code(vocab.KOREAN_LEVELS),
-    "goals": _codes(vocab.GOALS),
-    "interests": _codes(vocab.INTERESTS),
-    "gender": _code(vocab.GENDERS, empty=True),
-    "volunteer_gender": _code(vocab.GENDERS, empty=True),
+    "english_level": _code("english_level"),
+    "experience": _code("experience"),
+    "korean_level": _code("korean_level"),
+    "goals": _codes("goals"),
+    "interests": _codes("interests", lenient=True),  # an unknown interest is only a warning
+    "gender": _code("gender", empty=True),
+    "volunteer_gender": _code("gender", empty=True),
     "volunteer_gender_required": _Row.flag,
-    "format": _code(vocab.FORMATS),
+    "format": _code("format"),
     "capacity": _Row.capacity,
     "continue_partner": _Row.flag,
 }
@@ -232,21 +319,34 @@ STUDENT_COLUMNS = tuple(column for _, _, column in FIELDS[Student])
 VOLUNTEER_COLUMNS = tuple(column for _, _, column in FIELDS[Volunteer])
 
 
-def _rows(source: Source, columns: Sequence[str], name: str | None) -> tuple[str, list[_Row]]:
-    """Read a CSV file and check its header; each row as a `_Row`."""
+def _rows(
+    source: Source,
+    columns: Sequence[str],
+    name: str | None,
+    *,
+    optional: Sequence[str] = (),
+    vocabulary: Vocabulary = CODES_ONLY,
+    max_rows: int | None = None,
+) -> tuple[str, list[_Row]]:
+    """Read a CSV file and check its header; each row as a `_Row`.
+
+    `source` is a path (read as `decode` says), a text stream or the text itself
+    (`RosterText`). Every column in `columns` must be there, those in `optional` may be.
+    """
     file = name or (str(source) if isinstance(source, str | os.PathLike) else "input")
     try:
-        if isinstance(source, str | os.PathLike):
-            with open(source, encoding="utf-8-sig", newline="") as handle:
-                text = handle.read()
+        if isinstance(source, RosterText):
+            text = source.text
+        elif isinstance(source, str | os.PathLike):
+            with open(source, "rb") as handle:
+                text, _ = decode(handle.read())
         else:
             text = source.read()
-            text = text.removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        raise RosterError(file, None, None, f"is not UTF-8 ({error.reason})") from None
+    except ValueError as error:
+        raise RosterError(file, None, None, str(error)) from None
     except OSError as error:
         raise RosterError(file, None, None, f"cannot be read: {error.strerror}") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -257,11 +357,11 @@ def _rows(source: Source, columns: Sequence[str], name: str | None) -> tuple[str
         if column not in header:
             raise RosterError(file, 1, column, "missing column")
     for column in header:
-        if column not in columns:
+        if column not in columns and column not in optional:
             raise RosterError(file, 1, column, "unknown column")
         if header.count(column) > 1:
             raise RosterError(file, 1, column, "column given twice")
-    rows = []
+    rows: list[_Row] = []
     try:
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
@@ -270,43 +370,116 @@ def _rows(source: Source, columns: Sequence[str], name: str | None) -> tuple[str
                 raise RosterError(
                     file, number, None, f"has {len(values)} cells, the header has {len(header)}"
                 )
-            rows.append(_Row(file, number, dict(zip(header, values, strict=True))))
+            if max_rows is not None and len(rows) >= max_rows:
+                raise RosterError(
+                    file, None, None, f"has more than {max_rows:,} people; split it in parts"
+                )
+            rows.append(_Row(file, number, dict(zip(header, values, strict=True)), vocabulary))
     except csv.Error as error:
         raise RosterError(file, reader.line_num, None, f"is not valid CSV: {error}") from None
     return file, rows
 
 
-def _unique(rows: list[_Row], make: Callable[[_Row], Any]) -> list[Any]:
-    seen: set[str] = set()
-    out = []
-    for row in rows:
-        person = make(row)
-        if person.id in seen:
-            raise row.fail("id", f"{person.id!r} is already used in this file")
-        seen.add(person.id)
-        out.append(person)
+@dataclass
+class RosterRow:
+    """One person's row as read, with every problem found in it (not only the first)."""
+
+    number: int
+    values: dict[str, str]  # the cells as typed
+    answers: dict[str, Any]  # engine field -> value, for the cells that could be read
+    problems: list[RosterError] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # unknown interests
+    person: Student | Volunteer | None = None  # when the row has no problem
+
+
+def _read_row(cls: type[Student] | type[Volunteer], row: _Row) -> RosterRow:
+    """Every cell of a row parsed, each problem kept; then the person, if there is none."""
+    out = RosterRow(row.number, row.values, {})
+    for name, parse, column in FIELDS[cls]:
+        try:
+            out.answers[name] = parse(row, column)
+        except RosterError as error:
+            out.problems.append(error)
+    out.ignored = list(row.ignored)
+    if not out.problems:
+        try:
+            out.person = person_from(cls, out.answers)  # type: ignore[type-var]
+        except EngineError as error:
+            out.problems.append(RosterError(row.file, row.number, None, str(error)))
     return out
 
 
-def _person(cls: type[P], row: _Row) -> P:
-    """One row as a person: each field parsed from its column, then `person_from`."""
-    answers = {name: parse(row, column) for name, parse, column in FIELDS[cls]}
-    try:
-        return person_from(cls, answers)
-    except EngineError as error:
-        raise RosterError(row.file, row.number, None, str(error)) from None
+def read_people(
+    source: Source,
+    cls: type[Student] | type[Volunteer],
+    name: str | None = None,
+    *,
+    optional: Sequence[str] = (),
+    vocabulary: Vocabulary = CODES_ONLY,
+    max_rows: int | None = None,
+) -> list[RosterRow]:
+    """Every row of a students' or volunteers' file with all its problems (a repeated
+    id is one); raises `RosterError` only for the file as a whole (header, encoding,
+    too many rows). The CSV mode stops at the first problem; the import shows them all."""
+    columns = STUDENT_COLUMNS if cls is Student else VOLUNTEER_COLUMNS
+    _, rows = _rows(
+        source, columns, name, optional=optional, vocabulary=vocabulary, max_rows=max_rows
+    )
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        read = _read_row(cls, row)
+        ident = row.text("id")
+        if ident and ident in seen:
+            read.problems.append(row.fail("id", f"{ident!r} is already used in this file"))
+            read.person = None
+        seen.add(ident)
+        for column in optional:
+            if column in VOCABULARIES:
+                try:
+                    read.answers[column] = row.code(column, column, empty=True)
+                except RosterError as error:
+                    read.problems.append(error)
+                    read.person = None
+        out.append(read)
+    return out
 
 
-def read_students(source: Source, name: str | None = None) -> list[Student]:
+def ignored_values(rows: Iterable[RosterRow]) -> list[str]:
+    """The distinct values read but not kept (interests outside the list), in file order."""
+    return list(dict.fromkeys(value for row in rows for _, value in row.ignored))
+
+
+def _strict(
+    source: Source,
+    cls: type[P],
+    name: str | None,
+    warn: Callable[[str], None] | None,
+) -> list[P]:
+    """`read_people` for the CSV mode: the first problem raises; ignored values warn."""
+    rows = read_people(source, cls, name)
+    for row in rows:
+        if row.problems:
+            raise row.problems[0]
+    ignored = ignored_values(rows)
+    if ignored and warn is not None:
+        file = name or (str(source) if isinstance(source, str | os.PathLike) else "input")
+        warn(f"{file}: {len(ignored)} interests outside the list ignored: {', '.join(ignored)}")
+    return [row.person for row in rows if isinstance(row.person, cls)]
+
+
+def read_students(
+    source: Source, name: str | None = None, *, warn: Callable[[str], None] | None = None
+) -> list[Student]:
     """Students from a CSV file or text stream (columns: ``STUDENT_COLUMNS``)."""
-    _, rows = _rows(source, STUDENT_COLUMNS, name)
-    return _unique(rows, lambda row: _person(Student, row))
+    return _strict(source, Student, name, warn)
 
 
-def read_volunteers(source: Source, name: str | None = None) -> list[Volunteer]:
+def read_volunteers(
+    source: Source, name: str | None = None, *, warn: Callable[[str], None] | None = None
+) -> list[Volunteer]:
     """Volunteers from a CSV file or text stream (columns: ``VOLUNTEER_COLUMNS``)."""
-    _, rows = _rows(source, VOLUNTEER_COLUMNS, name)
-    return _unique(rows, lambda row: _person(Volunteer, row))
+    return _strict(source, Volunteer, name, warn)
 
 
 def read_constraints(
@@ -326,7 +499,7 @@ def read_constraints(
             raise row.fail("student_id", f"no student has the id {sid!r}")
         if vid not in volunteer_ids:
             raise row.fail("volunteer_id", f"no volunteer has the id {vid!r}")
-        out.append(Constraint(sid, vid, row.code("kind", vocab.CONSTRAINT_KINDS), row.number))
+        out.append(Constraint(sid, vid, row.code("kind", "kind"), row.number))
     return out
 
 

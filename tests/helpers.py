@@ -7,9 +7,12 @@ the browser harness test, which starts pytest in subprocesses.
 
 from __future__ import annotations
 
+import csv
 import email
 import functools
+import io
 import os
+import re
 import shutil
 import socket
 from collections.abc import Iterator
@@ -294,3 +297,75 @@ def in_ci() -> bool:
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# Roster files (docs/csv-format.md) made from matcher.sample's people
+
+
+def roster_csv(people: Any, *, language: bool = True) -> str:
+    """A students' or volunteers' roster file for `matcher.sample` people, as a
+    coordinator's spreadsheet would export it (CRLF line ends), with a `language` column."""
+    from matcher.roster import CSV_NAMES, STUDENT_COLUMNS, VOLUNTEER_COLUMNS, format_availability
+    from matcher.sample import SampleStudent
+
+    students = bool(people) and isinstance(people[0], SampleStudent)
+    columns = list(STUDENT_COLUMNS if students else VOLUNTEER_COLUMNS)
+    names = {column: field for field, column in CSV_NAMES.items()}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*columns, "language"] if language else columns)
+    for person in people:
+        row = []
+        for column in columns:
+            value = getattr(person, names.get(column, column))
+            if column == "availability":
+                value = format_availability([k in set(value) for k in range(336)])
+            elif isinstance(value, tuple):
+                value = "; ".join(value)
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            row.append(str(value))
+        writer.writerow([*row, person.locale] if language else row)
+    return out.getvalue()
+
+
+def multipart(files: dict[str, bytes]) -> bytes:
+    """A multipart body built by hand: the test client spools a large upload to a
+    temporary file that it never closes."""
+    body = b""
+    for name, data in files.items():
+        body += (
+            (
+                f'--b\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.csv"\r\n'
+                "Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + data
+            + b"\r\n"
+        )
+    return body + b"--b--\r\n"
+
+
+def upload_roster(
+    client: Any, term: Any, students: bytes | None = None, volunteers: bytes | None = None
+) -> Any:
+    """POST the import form: each file given as bytes (or None to leave it out)."""
+    files = {"students": students, "volunteers": volunteers}
+    return client.post(
+        f"/terms/{term.id}/import",
+        data=multipart({name: data for name, data in files.items() if data is not None}),
+        content_type="multipart/form-data; boundary=b",
+    )
+
+
+def upload_id(response: Any) -> str | None:
+    """The preview's upload id, when it offers a confirmation."""
+    found = re.search(r'name="upload_id" type="hidden" value="([^"]+)"', response.text)
+    found = found or re.search(r'name="upload_id" value="([^"]+)"', response.text)
+    return found.group(1) if found else None
+
+
+def confirm_import(client: Any, term: Any, response: Any) -> Any:
+    """Confirm the preview in `response`."""
+    token = upload_id(response)
+    assert token, "the preview offers no confirmation"
+    return client.post(f"/terms/{term.id}/import/confirm", data={"upload_id": token})

@@ -22,6 +22,7 @@ from matcher.models.profile import StudentProfile, VolunteerProfile
 from matcher.models.term import Enrollment, EnrollmentStatus, Term, TermStatus
 from matcher.models.token import EmailToken, TokenPurpose
 from matcher.models.twofactor import RecoveryCode
+from matcher.models.upload import RosterUpload
 from matcher.models.user import Role, User
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "PairStatus",
     "RecoveryCode",
     "RematchRequest",
+    "RosterUpload",
     "RoundKind",
     "RoundPair",
     "RoundStatus",

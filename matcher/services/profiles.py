@@ -189,6 +189,7 @@ def update_profile(
     profile.updated_at = utcnow()  # saved as it is, it is checked (see carried_over)
     user.timezone = timezone
     user.display_name = display_name.strip()
+    profile.from_import = False  # saving the form confirms answers that came from an import
     enrollment = current_enrollment(user)
     if enrollment is not None:
         enrollment.continue_partner = continue_partner

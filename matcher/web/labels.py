@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
@@ -158,6 +159,20 @@ BULK_ACTIONS = {
     BulkAction.RESET: _l("Back to applied"),
     BulkAction.REMIND: _l("Remind them what their profile lacks"),
 }
+# What a roster import does to each person in the file (services/roster_import.py).
+IMPORT_CHANGES = {
+    "new": _l("New"),
+    "updated": _l("Updated"),
+    "unchanged": _l("Unchanged"),
+    "error": _l("Problem"),
+}
+# An imported person's invitation (services/invitations.InvitationState).
+INVITATION_STATES = {
+    "not_sent": _l("Not sent"),
+    "sent": _l("Sent"),
+    "accepted": _l("Accepted"),
+    "expired": _l("Expired"),
+}
 ROUND_KINDS = {RoundKind.FULL: _l("Full"), RoundKind.REMATCH: _l("Re-match")}
 ROUND_STATUSES = {RoundStatus.DRAFT: _l("Draft"), RoundStatus.PUBLISHED: _l("Published")}
 END_REASONS = {
@@ -225,6 +240,10 @@ AUDIT_ACTIONS = {
     "pairs.exported": _l("Exported the pairs"),
     "rematch.requested": _l("Asked for a re-match"),
     "rematch.dismissed": _l("Dismissed a re-match request"),
+    "roster.imported": _l("Imported a roster"),
+    "invitations.sent": _l("Sent invitations"),
+    "invitation.accepted": _l("Accepted an invitation"),
+    "profile.confirmed": _l("Confirmed their imported profile"),
     "pair.reminded": _l("Sent a pair a reminder to meet"),
     "report.exported": _l("Exported a term's report"),
 }
@@ -291,3 +310,26 @@ UNMATCHED_REASONS = {
     "partners_taken": _l("Every compatible volunteer is paired with someone else"),
     "changed": _l("Left without a partner by a coordinator's change in this round."),
 }
+
+# What a roster file may say instead of a code: the labels the profile form shows.
+_TYPED_LABELS: dict[str, tuple[Mapping[str, Any], ...]] = {
+    "english_level": (ENGLISH_LEVELS, ENGLISH_LEVELS_SHORT),
+    "goals": (GOALS,),
+    "interests": (INTERESTS,),
+    "gender": (GENDERS, TUTOR_GENDERS),
+    "format": (FORMATS,),
+    "experience": (EXPERIENCE,),
+    "korean_level": (KOREAN_LEVELS,),
+}
+
+
+def typed_labels(locales: tuple[str, ...] = ("en", "ko")) -> dict[str, dict[str, str]]:
+    """vocabulary -> {label: code}: the profile form's labels in each language, for the
+    roster parser (`matcher.roster.Vocabulary`), which stays free of Flask."""
+    out: dict[str, dict[str, str]] = {name: {} for name in _TYPED_LABELS}
+    for locale in locales:
+        with force_locale(locale):
+            for name, mappings in _TYPED_LABELS.items():
+                for mapping in mappings:
+                    out[name].update({str(label): code for code, label in mapping.items()})
+    return out

@@ -10,10 +10,12 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import Role
+from matcher.models.base import utcnow
 from matcher.services import (
     ServiceError,
     checkins,
     dashboard,
+    invitations,
     leaving,
     pairs,
     people,
@@ -27,6 +29,7 @@ from matcher.web import labels
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
 from matcher.web.forms.checkins import OneTapForm
+from matcher.web.forms.imports import InvitationsForm
 from matcher.web.forms.rounds import EndPairForm, NextStepForm, RoundSettingsForm
 from matcher.web.forms.terms import EnrollmentActionForm, PeopleFilterForm, TermForm
 from matcher.web.util import (
@@ -103,6 +106,8 @@ def show(term_id: int) -> str:
         found=found,
         counts=terms.status_counts(term),
         action_form=EnrollmentActionForm(formdata=None, **filters.data),
+        invitation_states=invitations.states(term, now=utcnow()),
+        invitations_form=InvitationsForm(),
         recruitment=recruiting.recruitment(term),
         at_risk=at_risk,
         checkin_counts=checkins.term_counts(term, at_risk),

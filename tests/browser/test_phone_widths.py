@@ -39,6 +39,7 @@ def coordinator_paths(seeded) -> list[str]:
         f"{term}/rounds/compare?a=1&b=2",
         f"{term}/pairs",
         f"{term}/report",
+        f"{term}/import",
         "/account",
         "/account/password",
         "/account/email",
@@ -107,6 +108,7 @@ def test_every_page_fits_a_phone(live_server, live_app, browser):
         visitor.open(live_server, path)
     visitor.open(live_server, "/no-such-page", status=404)
     visitor.open(live_server, "/reset/not-a-real-link", status=404)
+    visitor.open(live_server, "/invitation/not-a-real-link", status=404)
     walks = [visitor]
     people = [
         ("coordinator", seeded.coordinator, "en-US", coordinator_paths(seeded)),
@@ -131,4 +133,4 @@ def test_every_page_fits_a_phone(live_server, live_app, browser):
         walk.page.context.close()
     problems = [problem for walk in walks for problem in walk.problems]
     assert not problems, "\n".join(problems)
-    assert sum(len(walk.widths) for walk in walks) == 14 + 19 + 1 + 6 + 6
+    assert sum(len(walk.widths) for walk in walks) == 15 + 20 + 1 + 6 + 6

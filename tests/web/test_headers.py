@@ -40,7 +40,8 @@ def seeded(pool, coordinator):
         "number": first.number,
         "action": "lock",
         "filename": "css/app.css",
-        "token": "an-emailed-link",  # a page that says the link does not work
+        "user_id": students[0].id,
+        "token": "not-a-real-link",
         # pages that need a query to show something
         "rounds.compare": {"a": 1, "b": 2},
         "rounds.alternatives": {"student": students[0].id},

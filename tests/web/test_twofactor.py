@@ -203,7 +203,8 @@ def route_values(published, coordinator) -> dict[str, object]:
         "request_id": 1,
         "action": "lock",
         "filename": "css/app.css",
-        "token": "an-emailed-link",
+        "user_id": students[0].id,
+        "token": "not-a-real-link",
     }
 
 

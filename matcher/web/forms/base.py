@@ -25,18 +25,33 @@ _NOT_ON_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# The endpoints that take files, and the most bytes their body may have (the rest of the
+# site keeps MAX_CONTENT_LENGTH). Past it the request is a 413, which the endpoint's
+# blueprint turns into its own page.
+UPLOADS = {"imports.upload": 2 * 2 * 1024 * 1024 + 64 * 1024}  # two roster files of 2 MB
+
+
+def allow_uploads() -> None:
+    """Raise the body limit for an endpoint that takes files, before anything reads it."""
+    limit = UPLOADS.get(request.endpoint or "")
+    if limit is not None:
+        request.max_content_length = limit
+
+
 def refuse_non_form_body() -> None:
-    """415 for a body that is not a form (JSON, XML, ...), 400 for a form that sends files."""
+    """415 for a body that is not a form (JSON, XML, ...), 400 for a form that sends files
+    (except to the endpoints in UPLOADS)."""
     if request.method not in _SUBMIT_METHODS:
         return
     if request.mimetype in FORM_TYPES:
-        if request.files:
+        if request.files and request.endpoint not in UPLOADS:
             abort(400)
     elif request.mimetype or request.content_length:
         abort(415)
 
 
 def register(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_uploads)  # before CSRF
     app.before_request(refuse_non_form_body)
 
 
