@@ -10,8 +10,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import CheckIn, Pair, User
 from matcher.services import checkins
-from tests.browser.seeded import PHONE, phone_page, seed_published_term
-from tests.browser.test_phone_widths import WIDTH
+from tests.browser.seeded import PHONE, WIDTH, phone_page, seed_published_term
 from tests.helpers import screenshot, set_up_second_factor
 
 pytestmark = pytest.mark.browser
