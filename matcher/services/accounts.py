@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import exists, func, select
 
 from matcher.extensions import db
-from matcher.models import Enrollment, Role, StudentProfile, Term, User, VolunteerProfile
+from matcher.models import (
+    Enrollment,
+    Notification,
+    Pair,
+    PairStatus,
+    Role,
+    StudentProfile,
+    Term,
+    User,
+    VolunteerProfile,
+)
 from matcher.models.user import new_session_token
-from matcher.services import audit
+from matcher.services import audit, erasure, pairs
 from matcher.services.errors import ServiceError
 from matcher.services.timezones import check_timezone
 
@@ -196,8 +208,11 @@ def set_locale(user: User, locale: str) -> None:
     user.locale = locale
 
 
-def export_own_data(user: User) -> dict[str, object]:
-    """Everything the service keeps about a person, for them to download."""
+def export_own_data(user: User, today: dt.date) -> dict[str, object]:
+    """Everything the service keeps about a person, for them to download: their account,
+    profile, applications, pairs as they see them (the partner cards), their re-match
+    requests and the emails sent to them. Never what only coordinators see (the notes, the
+    legal name) nor more of a partner than the partner card shows."""
     profile = user.profile
     data: dict[str, object] = {
         "email": user.email,
@@ -205,24 +220,62 @@ def export_own_data(user: User) -> dict[str, object]:
         "role": user.role,
         "locale": user.locale,
         "timezone": user.timezone,
-        "created_at": user.created_at.isoformat(),
+        "created_at": user.created_at,
         "applications": [
             {"term": e.term.name, "status": e.status, "continue": e.continue_partner}
             for e in user.enrollments
         ],
+        "pairs": [dataclasses.asdict(card) for card in pairs.partner_cards(user, today)],
+        "ended_pairs": [
+            {"term": term, "started_on": pair.started_on, "ended_on": pair.ended_on}
+            for pair, term in pairs.ended_pairs_of(user)
+        ],
+        "rematch_requests": [
+            {
+                "term": term,
+                "reason": request.reason,
+                "created_at": request.created_at,
+                "resolved_at": request.resolved_at,
+            }
+            for request, term in pairs.requests_of(user)
+        ],
+        "notifications": [
+            {"kind": n.kind, "created_at": n.created_at, "sent_at": n.sent_at}
+            for n in db.session.scalars(
+                select(Notification)
+                .where(Notification.user_id == user.id)
+                .order_by(Notification.created_at, Notification.id)
+            )
+        ],
     }
     if profile is not None:
-        columns = [c.key for c in profile.__table__.columns if c.key not in ("id", "user_id")]
         data["profile"] = {
-            key: (value.isoformat() if hasattr(value, "isoformat") else value)
-            for key in columns
-            for value in [getattr(profile, key)]
+            key: getattr(profile, key)
+            for key in (c.key for c in profile.__table__.columns)
+            if key not in _NOT_EXPORTED
         }
-    return data
+    return _plain(data)  # type: ignore[return-value]
+
+
+# Profile columns the download leaves out: ids, and what only coordinators see.
+_NOT_EXPORTED = frozenset({"id", "user_id", "legal_name", "notes"})
+
+
+def _plain(value: object) -> object:
+    """`value` as JSON can hold it: dates in ISO 8601, tuples as lists, enums as values."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
 
 
 def delete_account(user: User, password: str) -> None:
-    """Delete a person and everything about them (profile, enrollments, pairs)."""
+    """Delete a person and everything that names or describes them (services.erasure)."""
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -232,23 +285,16 @@ def delete_account(user: User, password: str) -> None:
         if not db.session.scalar(others):
             raise ServiceError(_("You are the only coordinator: create another one first."))
     audit.record(None, "account.deleted", role=user.role)
-    _delete_pairs_of(user.id)
-    db.session.delete(user)
-    db.session.flush()
+    _end_active_pairs(user)
+    erasure.forget_person(user)
 
 
-def _delete_pairs_of(user_id: int) -> None:
-    """Rows that name the person in matching (explicitly: SQLite does not enforce cascades)."""
-    from matcher.models import Notification, Pair, PairConstraint, RematchRequest, RoundPair
-
-    pair_ids = select(Pair.id).where((Pair.student_id == user_id) | (Pair.volunteer_id == user_id))
-    db.session.execute(
-        delete(RematchRequest).where(
-            RematchRequest.pair_id.in_(pair_ids) | (RematchRequest.requested_by_id == user_id)
+def _end_active_pairs(user: User) -> None:
+    """Placeholder: the `leave` branch replaces this with leaving.end_pairs_of_leaver."""
+    for pair in db.session.scalars(
+        select(Pair).where(
+            (Pair.student_id == user.id) | (Pair.volunteer_id == user.id),
+            Pair.status == PairStatus.ACTIVE,
         )
-    )
-    for model in (Pair, RoundPair, PairConstraint):
-        db.session.execute(
-            delete(model).where((model.student_id == user_id) | (model.volunteer_id == user_id))
-        )
-    db.session.execute(delete(Notification).where(Notification.user_id == user_id))
+    ):
+        pair.status, pair.ended_on = PairStatus.ENDED, dt.date.today()

@@ -15,7 +15,13 @@ from matcher.extensions import db
 from matcher.models import Enrollment, EnrollmentStatus, Pair, Role, Term, User
 from matcher.services.profiles import completeness, engine_id, engine_person
 
-__all__ = ["TermPeople", "engine_id", "freeze", "term_people", "thaw"]
+__all__ = ["TermPeople", "engine_id", "freeze", "is_placeholder", "term_people", "thaw"]
+
+
+def is_placeholder(entry: dict[str, Any]) -> bool:
+    """A snapshot's or result's `{"id": "left-N", "left": true}`: someone who deleted their
+    account (or whose term was purged), known only as a person who left (services.erasure)."""
+    return bool(entry.get("left"))
 
 
 @dataclass
@@ -26,6 +32,9 @@ class TermPeople:
     volunteers: list[Volunteer]
     names: dict[str, str]  # engine id -> display name
     excluded: list[dict[str, Any]]  # {"user_id", "display_name", "role", "reason"}
+    # People who left since the round ran: placeholders in its students and volunteers.
+    left_students: int = 0
+    left_volunteers: int = 0
 
     def ids(self) -> set[str]:
         """Engine ids of everyone taking part."""
@@ -107,7 +116,17 @@ def freeze(people: TermPeople) -> dict[str, Any]:
 
 
 def thaw(snapshot: dict[str, Any]) -> TermPeople:
-    students = [person_from(Student, s) for s in snapshot["students"]]
-    volunteers = [person_from(Volunteer, v) for v in snapshot["volunteers"]]
+    """The round's people as the engine saw them; people who left are only counted."""
+    students = [person_from(Student, s) for s in snapshot["students"] if not is_placeholder(s)]
+    volunteers = [
+        person_from(Volunteer, v) for v in snapshot["volunteers"] if not is_placeholder(v)
+    ]
     names = {p.id: p.display_name for p in students} | {v.id: v.display_name for v in volunteers}
-    return TermPeople(students, volunteers, names, list(snapshot.get("excluded", [])))
+    return TermPeople(
+        students,
+        volunteers,
+        names,
+        [e for e in snapshot.get("excluded", []) if not is_placeholder(e)],
+        left_students=sum(map(is_placeholder, snapshot["students"])),
+        left_volunteers=sum(map(is_placeholder, snapshot["volunteers"])),
+    )

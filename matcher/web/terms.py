@@ -20,6 +20,7 @@ from matcher.web.util import (
     attempt,
     flash_form_errors,
     found_or_404,
+    record_read,
     term_or_404,
     today,
     use_case,
@@ -69,6 +70,7 @@ def edit(term_id: int) -> str | Response:
 def show(term_id: int) -> str:
     term = term_or_404(term_id)
     status = request.args.get("status") or None
+    record_read("term.people_viewed", term)
     return render_template(
         "terms/show.html",
         term=term,
@@ -127,8 +129,7 @@ def set_status(term_id: int) -> Response:
 def person(term_id: int, enrollment_id: int) -> str:
     term = term_or_404(term_id)
     enrollment = found_or_404(terms.term_enrollment(term, enrollment_id))
-    with use_case():
-        profiles.record_profile_view(current_user, enrollment.user, term.id)
+    record_read("person.viewed", term, subject=enrollment.user)
     return render_template(
         "terms/person.html",
         term=term,
