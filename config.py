@@ -76,6 +76,12 @@ class Config:
     MAIL_CLAIM_SECONDS = int(os.environ.get("MAIL_CLAIM_SECONDS", "600"))
     MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "50"))
     MAIL_POLL_SECONDS = float(os.environ.get("MAIL_POLL_SECONDS", "5"))
+    # How long each emailed single-use link works (matcher.mail.TOKEN_KINDS).
+    INVITATION_DAYS = float(os.environ.get("INVITATION_DAYS", "7"))
+    COORDINATOR_INVITE_DAYS = float(os.environ.get("COORDINATOR_INVITE_DAYS", "7"))
+    SIGN_UP_HOURS = float(os.environ.get("SIGN_UP_HOURS", "48"))
+    EMAIL_CHANGE_HOURS = float(os.environ.get("EMAIL_CHANGE_HOURS", "48"))
+    PASSWORD_RESET_MINUTES = float(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
     # Where people reach the site: links in emails are built from it, never from a request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # Rate limits are shared across workers through Redis in production.

@@ -6,6 +6,10 @@ renders each in the receiver's language, sends it and records the attempt: sent,
 retried later with a doubling wait, or given up after MAIL_MAX_ATTEMPTS tries (the
 coordinator sees those on the pairs page and can queue them again).
 
+Some emails carry a single-use link (TOKEN_KINDS): the worker issues its token as it sends
+the email, so that no working link is ever stored, and the link's page checks and spends it
+(services/tokens.py).
+
 Emails say only what happened and where to look: no names, no term name, nothing a
 coordinator typed. Links come from BASE_URL, the program's name from PROGRAM_NAME. The
 log names emails by id, never by address.
@@ -33,9 +37,9 @@ from flask_mailman.backends.file import EmailBackend as MailmanFileBackend
 from sqlalchemy.exc import SQLAlchemyError
 
 from matcher.extensions import db, mail
-from matcher.models import NotificationKind
+from matcher.models import NotificationKind, TokenPurpose, User
 from matcher.models.base import utcnow
-from matcher.services import outbox
+from matcher.services import outbox, tokens
 from matcher.services.outbox import OutboxEmail
 from matcher.web.util import use_case
 
@@ -44,11 +48,56 @@ log = logging.getLogger(__name__)
 SUBJECTS = {
     NotificationKind.PARTNER_READY: _l("%(program)s: your partner is ready"),
     NotificationKind.PARTNER_LEFT: _l("%(program)s: news about your partner"),
+    NotificationKind.INVITATION: _l("%(program)s: you are invited"),
+    NotificationKind.SIGN_UP: _l("%(program)s: confirm your email address"),
+    NotificationKind.ACCOUNT_EXISTS: _l("%(program)s: you already have an account"),
+    NotificationKind.PASSWORD_RESET: _l("%(program)s: choose a new password"),
+    NotificationKind.EMAIL_CHANGE: _l("%(program)s: confirm your new email address"),
+    NotificationKind.COORDINATOR_INVITE: _l("%(program)s: you are invited as a coordinator"),
+    NotificationKind.PROFILE_REMINDER: _l("%(program)s: your profile is not finished"),
+    NotificationKind.CHECK_IN: _l("%(program)s: how is it going?"),
+    NotificationKind.PAIR_REMINDER: _l("%(program)s: a note about your sessions"),
 }
-# Each kind's page to look at, as an endpoint.
+# Each kind's page to look at, as an endpoint (kinds with a single-use link: TOKEN_KINDS).
 LINKS = {
     NotificationKind.PARTNER_READY: "pairs.mine",
     NotificationKind.PARTNER_LEFT: "pairs.mine",
+}
+
+
+@dataclass(frozen=True)
+class TokenLink:
+    """An email's single-use link: what it is for, the page that takes it (as `token=`), and
+    the setting that says how long it works, in `unit`s."""
+
+    purpose: TokenPurpose
+    endpoint: str
+    setting: str
+    unit: str  # "days", "hours" or "minutes"
+
+    def lifetime(self) -> dt.timedelta:
+        return dt.timedelta(**{self.unit: float(current_app.config[self.setting])})
+
+
+TOKEN_KINDS = {
+    NotificationKind.INVITATION: TokenLink(
+        TokenPurpose.INVITATION, "invitations.accept", "INVITATION_DAYS", "days"
+    ),
+    NotificationKind.COORDINATOR_INVITE: TokenLink(
+        TokenPurpose.COORDINATOR_INVITE,
+        "auth.accept_coordinator_invite",
+        "COORDINATOR_INVITE_DAYS",
+        "days",
+    ),
+    NotificationKind.SIGN_UP: TokenLink(
+        TokenPurpose.SIGN_UP, "auth.finish_sign_up", "SIGN_UP_HOURS", "hours"
+    ),
+    NotificationKind.PASSWORD_RESET: TokenLink(
+        TokenPurpose.PASSWORD_RESET, "auth.reset_password", "PASSWORD_RESET_MINUTES", "minutes"
+    ),
+    NotificationKind.EMAIL_CHANGE: TokenLink(
+        TokenPurpose.EMAIL_CHANGE, "auth.confirm_email_change", "EMAIL_CHANGE_HOURS", "hours"
+    ),
 }
 
 
@@ -76,13 +125,31 @@ def link(endpoint: str, **values: Any) -> str:
     return str(current_app.config["BASE_URL"]).rstrip("/") + path
 
 
-def render(kind: NotificationKind, locale: str) -> tuple[str, str]:
-    """The subject and body of an email of this kind, in this language."""
+def render(kind: NotificationKind, locale: str, *, token: str | None = None) -> tuple[str, str]:
+    """The subject and body of an email of this kind, in this language; a kind in
+    TOKEN_KINDS links to its page with `token`."""
     program = str(current_app.config["PROGRAM_NAME"])
+    token_link = TOKEN_KINDS.get(kind)
+    url = link(token_link.endpoint, token=token) if token_link else link(LINKS[kind])
     with force_locale(locale):
         subject = str(SUBJECTS[kind] % {"program": program})
-        body = render_template(f"email/{kind.value}.txt", program=program, link=link(LINKS[kind]))
+        body = render_template(f"email/{kind.value}.txt", program=program, link=url)
     return subject, body
+
+
+def _issue_token(email: OutboxEmail) -> str | None:
+    """The single-use token of this email's link, issued now (None: a kind without one)."""
+    token_link = TOKEN_KINDS.get(email.kind)
+    if token_link is None:
+        return None
+    with use_case():
+        user = db.session.get(User, email.user_id)
+        if user is None:
+            raise LookupError("the person no longer exists")
+        address = email.address if email.kind == NotificationKind.EMAIL_CHANGE else None
+        return tokens.issue(
+            user, token_link.purpose, now=utcnow(), lifetime=token_link.lifetime(), email=address
+        )
 
 
 def send_due(worker: str | None = None) -> Delivery:
@@ -137,10 +204,13 @@ def _send(email: OutboxEmail, connection: object) -> str:
     Any failure counts as an attempt (a broken template too), so that the email is retried
     and in the end given up and shown to the coordinator, never retried for ever."""
     try:
-        subject, body = render(email.kind, email.locale)
+        if not email.address:
+            raise LookupError("no address to send to")
+        subject, body = render(email.kind, email.locale, token=_issue_token(email))
         EmailMessage(subject=subject, body=body, to=[email.address], connection=connection).send()
     except Exception as error:
-        return f"{type(error).__name__}: {error}".replace(email.address, "<recipient>")
+        text = f"{type(error).__name__}: {error}"
+        return text.replace(email.address, "<recipient>") if email.address else text
     return ""
 
 

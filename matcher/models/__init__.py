@@ -17,6 +17,7 @@ from matcher.models.matching import (
 )
 from matcher.models.profile import StudentProfile, VolunteerProfile
 from matcher.models.term import Enrollment, EnrollmentStatus, Term, TermStatus
+from matcher.models.token import EmailToken, TokenPurpose
 from matcher.models.twofactor import RecoveryCode
 from matcher.models.user import Role, User
 
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ConstraintKind",
+    "EmailToken",
     "MatchRound",
     "Notification",
     "NotificationKind",
@@ -41,6 +43,7 @@ __all__ = [
     "StudentProfile",
     "Term",
     "TermStatus",
+    "TokenPurpose",
     "User",
     "VolunteerProfile",
 ]

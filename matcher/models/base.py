@@ -37,6 +37,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment as an aware UTC datetime: SQLite hands them back naive (they are UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def enum_values(enum_class: type[enum.StrEnum]) -> list[str]:
     return [member.value for member in enum_class]
 

@@ -39,6 +39,16 @@ class PairStatus(enum.StrEnum):
 class NotificationKind(enum.StrEnum):
     PARTNER_READY = "partner_ready"  # the term's pairs are published: see who your partner is
     PARTNER_LEFT = "partner_left"  # the partner can no longer take part: a new one will come
+    # Emails with a single-use link (matcher.mail.TOKEN_KINDS issues it when sending).
+    INVITATION = "invitation"  # an imported person: choose a password, confirm the profile
+    SIGN_UP = "sign_up"  # a new account: confirm the address to finish signing up
+    ACCOUNT_EXISTS = "account_exists"  # someone signed up with a known address: sign in instead
+    PASSWORD_RESET = "password_reset"  # forgot your password: choose a new one
+    EMAIL_CHANGE = "email_change"  # to the new address: confirm it before it is used
+    COORDINATOR_INVITE = "coordinator_invite"  # a coordinator invites another
+    PROFILE_REMINDER = "profile_reminder"  # what the person's profile still lacks
+    CHECK_IN = "check_in"  # how is it going with your partner?
+    PAIR_REMINDER = "pair_reminder"  # a neutral nudge to both people of a pair
 
 
 class MatchRound(Base):

@@ -31,6 +31,9 @@ class ProfileFields:
     # slot 0 = Monday 00:00.
     availability: Mapped[str] = mapped_column(String(SLOTS_PER_WEEK), default=EMPTY_WEEK)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The answers came from a coordinator's roster import and the person has not confirmed
+    # them yet.
+    from_import: Mapped[bool] = mapped_column(default=False)
 
     @property
     def slot_count(self) -> int:

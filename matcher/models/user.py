@@ -35,7 +35,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str]
+    # None: no password chosen yet (a person imported or invited by a coordinator, who sets
+    # it through their invitation link); such an account cannot sign in.
+    password_hash: Mapped[str | None]
     role: Mapped[Role] = mapped_column(checked_enum(Role, "role", 20))
     display_name: Mapped[str] = mapped_column(String(80))
     locale: Mapped[str] = mapped_column(String(5), default="en")
@@ -44,6 +46,12 @@ class User(Base):
     # Flask-Login's id: rotating it signs the user out everywhere (logout, password change).
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # None until the person proves they read mail at `email` (a link from us); an account
+    # with an unconfirmed address cannot sign in.
+    email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
+    # A new address the person asked for, used once confirmed through a link sent to it.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    terms_accepted_at: Mapped[dt.datetime | None]  # the program's terms, accepted
     # Coordinators' second factor (services/twofactor.py): the TOTP secret, set at their first
     # sign-in and in force once confirmed with a code; the last time step accepted, so that a
     # code is never accepted twice.

@@ -58,6 +58,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether the password is right; as slow for a person without one (None) as with one."""
+    try:
+        _hasher.verify(password_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return password_hash is not None
+
+
 def email_taken(email: str) -> bool:
     return db.session.scalar(select(exists().where(User.email == email))) or False
 
@@ -170,13 +179,11 @@ def authenticate(email: str, password: str) -> User | None:
     except ServiceError:
         return None
     user: User | None = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    if not password_matches(user.password_hash if user else None, password):
         return None
     if user is None or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.flush()
     return user
@@ -189,10 +196,8 @@ def user_for_session(session_token: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    try:
-        _hasher.verify(user.password_hash, current)
-    except (VerificationError, InvalidHashError):
-        raise ServiceError(_("Your current password is not right."), "current_password") from None
+    if not password_matches(user.password_hash, current):
+        raise ServiceError(_("Your current password is not right."), "current_password")
     check_password(new)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
@@ -276,10 +281,8 @@ def _plain(value: object) -> object:
 
 def delete_account(user: User, password: str) -> None:
     """Delete a person and everything that names or describes them (services.erasure)."""
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise ServiceError(_("Your password is not right."), "password") from None
+    if not password_matches(user.password_hash, password):
+        raise ServiceError(_("Your password is not right."), "password")
     if user.role == Role.COORDINATOR:
         others = select(exists().where(User.role == Role.COORDINATOR, User.id != user.id))
         if not db.session.scalar(others):

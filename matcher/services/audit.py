@@ -21,6 +21,7 @@ from sqlalchemy.sql import Select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, Term, User
+from matcher.models.base import as_utc
 
 PER_PAGE = 50
 _purging: ContextVar[bool] = ContextVar("audit_purging", default=False)
@@ -144,7 +145,7 @@ def search(filters: AuditFilters, page: int = 1, per_page: int = PER_PAGE) -> Au
     return AuditPage(
         rows=[
             AuditRow(
-                at=_aware(event.at).astimezone(zone),
+                at=as_utc(event.at).astimezone(zone),
                 action=event.action,
                 actor=_person(event.actor_id, actor_name),
                 subject=_person(event.subject_user_id, subject_name),
@@ -190,11 +191,6 @@ def _filtered(query: Select[Any], filters: AuditFilters) -> Select[Any]:
 
 def _start_of(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; the log is written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _person(user_id: int | None, name: str | None) -> Person | None:

@@ -31,7 +31,8 @@ class OutboxEmail:
 
     id: int
     kind: NotificationKind
-    address: str
+    user_id: int
+    address: str  # EMAIL_CHANGE goes to the new address, waiting to be confirmed
     locale: str
     attempts: int
 
@@ -110,12 +111,21 @@ def take(
         .execution_options(synchronize_session=False)
     )
     rows = db.session.execute(
-        select(Notification, User.email, User.locale)
+        select(Notification, User)
         .join(User, User.id == Notification.user_id)
         .where(Notification.id.in_(ids), Notification.claimed_by == worker)
         .order_by(Notification.id)
     ).all()
-    return [OutboxEmail(n.id, n.kind, email, locale, n.attempts) for n, email, locale in rows]
+    return [
+        OutboxEmail(n.id, n.kind, user.id, _address(n.kind, user), user.locale, n.attempts)
+        for n, user in rows
+    ]
+
+
+def _address(kind: NotificationKind, user: User) -> str:
+    if kind == NotificationKind.EMAIL_CHANGE:
+        return user.pending_email or ""  # none: the change was withdrawn, the send fails
+    return user.email
 
 
 def record_sent(email_id: int, worker: str) -> bool:

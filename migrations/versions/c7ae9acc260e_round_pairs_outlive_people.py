@@ -1,7 +1,7 @@
 """round pairs outlive the people in them: round_pair.student_id/volunteer_id nullable
 
 Revision ID: c7ae9acc260e
-Revises: b3e1f0a7c2d4
+Revises: 4da49b22a20c
 Create Date: 2026-11-25 12:30:00
 
 A person who deletes their account leaves their round pairs behind as "a person who left"
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = 'c7ae9acc260e'
-down_revision = 'b3e1f0a7c2d4'
+down_revision = '4da49b22a20c'
 branch_labels = None
 depends_on = None
 

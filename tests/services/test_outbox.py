@@ -211,7 +211,7 @@ def test_development_writes_one_eml_file_per_message(app, make_user, tmp_path, m
 
 
 def test_an_email_that_cannot_be_rendered_counts_as_a_failed_attempt(make_user, monkeypatch, sent):
-    def broken(kind, locale):
+    def broken(kind, locale, *, token=None):
         raise KeyError("program")
 
     monkeypatch.setattr(mail, "render", broken)
