@@ -117,9 +117,10 @@ def test_the_purge_removes_the_terms_personal_data(runner, closed):
     people = round_.snapshot["students"] + round_.snapshot["volunteers"]
     assert sorted(p["id"] for p in people) == [f"left-{n}" for n in range(1, 7)]
     assert all(p == {"id": p["id"], "left": True} for p in people)
-    assert db.session.scalar(
-        select(func.count(RoundPair.id)).where(RoundPair.student_id.is_not(None))
-    ) == 0
+    assert (
+        db.session.scalar(select(func.count(RoundPair.id)).where(RoundPair.student_id.is_not(None)))
+        == 0
+    )
     # nothing of the term's people, in any table; the people of the later term stay
     assert search_every_table(*closed["needles"]).found == {}
     assert db.session.scalar(select(func.count(User.id)).where(User.id.in_(staying_ids))) == 2
