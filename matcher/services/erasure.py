@@ -89,11 +89,8 @@ def forget_person(user: User) -> None:
         replace_in_round(round_, {engine_id(user_id)}.__contains__)
     for model in _DESCRIBING:
         _empty_descriptions(model, or_(model.student_id == user_id, model.volunteer_id == user_id))
-    # Others' requests about a pair with the person may describe them: keep only the request.
-    if pair_ids:
-        db.session.execute(
-            update(RematchRequest).where(RematchRequest.pair_id.in_(pair_ids)).values(reason="")
-        )
+    # What others wrote about a pair with the person (a re-match request...) may describe them.
+    _empty_texts_about_pairs(Pair.id.in_(pair_ids))
     with audit.purging():
         _scrub_events(_events_about(user_id), {user_id}, set(pair_ids))
         db.session.flush()
@@ -176,6 +173,18 @@ def _empty_descriptions(model: type[Base], where: ColumnElement[bool]) -> int:
     if count:
         db.session.execute(update(table).where(where).values(blank))
     return count
+
+
+def _empty_texts_about_pairs(pairs: ColumnElement[bool]) -> None:
+    """Empty the free texts of every row that refers to the pairs `pairs` selects (re-match
+    requests' reasons, and any table that later refers to a pair): they may describe the
+    people of the pair. The rows stay."""
+    for child in Base.metadata.sorted_tables:
+        texts = {c.key: "" for c in child.columns if isinstance(c.type, Text)}
+        for key in child.foreign_keys:
+            if key.column.table is _table(Pair) and texts:
+                match = key.parent.in_(select(Pair.id).where(pairs))
+                db.session.execute(update(child).where(match).values(texts))
 
 
 def _events_about(user_id: int) -> list[AuditEvent]:
@@ -276,7 +285,7 @@ def purge_term(term: Term) -> Counter[str]:
     removed["rematch_texts"] += _count(
         select(func.count(RematchRequest.id)).where(requests, RematchRequest.reason != "")
     )
-    db.session.execute(update(RematchRequest).where(requests).values(reason=""))
+    _empty_texts_about_pairs(Pair.term_id == term.id)
     for model, where in (
         (Notification, Notification.term_id == term.id),
         (PairConstraint, PairConstraint.term_id == term.id),

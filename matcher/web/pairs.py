@@ -55,7 +55,7 @@ def request_rematch(pair_id: int) -> BaseResponse:
 @coordinators
 def published(term_id: int) -> str:
     term = term_or_404(term_id)
-    record_read("pairs.viewed", term)
+    record_read("read.pairs", term)
     return render_template(
         "rounds/pairs.html",
         term=term,
@@ -121,7 +121,7 @@ def dismiss(term_id: int, request_id: int) -> BaseResponse:
 @coordinators
 def export(term_id: int) -> Response:
     term = term_or_404(term_id)
-    record_read("pairs.exported", term)
+    record_read("read.pairs_csv", term)
     text = pairs.export_csv(term)
     return Response(
         text,

@@ -56,7 +56,7 @@ def run(term_id: int) -> BaseResponse:
 @bp.get("/rounds/<int:number>")
 def show(term_id: int, number: int) -> str:
     term, round_ = term_or_404(term_id), _round(term_id, number)
-    record_read("round.viewed", term, round=number)
+    record_read("read.round", term, round=number)
     return render_template(
         "rounds/show.html",
         term=term,
@@ -118,7 +118,7 @@ def alternatives(term_id: int, number: int) -> str | BaseResponse:
         flash(error.message, "error")
         return _back(round_)
     record_read(
-        "round.alternatives_viewed",
+        "read.alternatives",
         term_or_404(term_id),
         round=number,
         student=student_id,
@@ -146,7 +146,7 @@ def compare(term_id: int) -> str:
     if a is None or b is None:
         abort(404)
     comparison = rounds.compare_rounds(a, b)
-    record_read("rounds.compared", term, rounds=[a.number, b.number])
+    record_read("read.comparison", term, rounds=[a.number, b.number])
     return render_template("rounds/compare.html", term=term, comparison=comparison)
 
 

@@ -70,7 +70,7 @@ def edit(term_id: int) -> str | Response:
 def show(term_id: int) -> str:
     term = term_or_404(term_id)
     status = request.args.get("status") or None
-    record_read("term.people_viewed", term)
+    record_read("read.term_people", term)
     return render_template(
         "terms/show.html",
         term=term,
@@ -129,7 +129,7 @@ def set_status(term_id: int) -> Response:
 def person(term_id: int, enrollment_id: int) -> str:
     term = term_or_404(term_id)
     enrollment = found_or_404(terms.term_enrollment(term, enrollment_id))
-    record_read("person.viewed", term, subject=enrollment.user)
+    record_read("read.person", term, subject=enrollment.user)
     return render_template(
         "terms/person.html",
         term=term,

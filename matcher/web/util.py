@@ -34,13 +34,18 @@ def use_case() -> Iterator[None]:
         raise
 
 
+READ_PREFIX = "read."  # the audit actions of coordinators' reads: "read.round", ...
+
+
 def record_read(action: str, term: Term, *, subject: User | None = None, **detail: Any) -> None:
     """Record that the signed-in coordinator reads a page of personal data: one audit event
     per page (who, which page, which term or person, when; never the data it shows).
 
     Every coordinator page or file with people's data calls this once, when it is sure to
-    show it (after its 404s); the student's and volunteer's own pages never do.
+    show it (after its 404s); the student's and volunteer's own pages never do. `action`
+    names the page, as "read.<page>".
     """
+    assert action.startswith(READ_PREFIX), action
     with use_case():
         audit.record(current_user, action, subject=subject, term_id=term.id, **detail)
 

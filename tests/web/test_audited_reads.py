@@ -27,13 +27,13 @@ def term_with_rounds(published, coordinator):
 
 
 READS = {
-    "term.people_viewed": "/terms/{term}",
-    "person.viewed": "/terms/{term}/people/{enrollment}",
-    "round.viewed": "/terms/{term}/rounds/1",
-    "round.alternatives_viewed": "/terms/{term}/rounds/1/alternatives?student={student}",
-    "rounds.compared": "/terms/{term}/rounds/compare?a=1&b=2",
-    "pairs.viewed": "/terms/{term}/pairs",
-    "pairs.exported": "/terms/{term}/pairs.csv",
+    "read.term_people": "/terms/{term}",
+    "read.person": "/terms/{term}/people/{enrollment}",
+    "read.round": "/terms/{term}/rounds/1",
+    "read.alternatives": "/terms/{term}/rounds/1/alternatives?student={student}",
+    "read.comparison": "/terms/{term}/rounds/compare?a=1&b=2",
+    "read.pairs": "/terms/{term}/pairs",
+    "read.pairs_csv": "/terms/{term}/pairs.csv",
 }
 
 
@@ -48,11 +48,11 @@ def test_each_coordinator_read_adds_one_event(client, auth, coordinator, term_wi
     response = client.get(url)
     assert response.status_code == 200
     # the page shows personal data (two rounds with the same pairs show only figures)
-    assert "Minji" in response.text or action == "rounds.compared"
+    assert "Minji" in response.text or action == "read.comparison"
     new = _events()[len(before) :]
     assert [(e.action, e.actor_id, e.term_id) for e in new] == [(action, coordinator.id, term.id)]
     assert "Minji" not in str(new[0].detail) and students[0].email not in str(new[0].detail)
-    if action == "person.viewed":
+    if action == "read.person":
         assert new[0].subject_user_id == students[0].id
 
 

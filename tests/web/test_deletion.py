@@ -38,7 +38,7 @@ def minji(published, make_term, make_user, coordinator):
     partner = db.session.get(User, pair.volunteer_id)
     pairs.request_rematch(partner, pair, "Minji never comes")
     pairs.request_rematch(minji, pair, "Minji here: another time please")
-    audit.record(coordinator, "person.viewed", subject=minji, term_id=term.id)
+    audit.record(coordinator, "read.person", subject=minji, term_id=term.id)
     tokens.issue(
         minji,
         TokenPurpose.EMAIL_CHANGE,
