@@ -170,3 +170,15 @@ def test_other_rounds_name_her_in_nobody_elses_reason(minji):
     assert any("a person who left" in text for text in reasons)
     ids = [u["facts"].get("ids") or [] for u in draft.result["unmatched_volunteers"]]
     assert any("left-1" in found and str(minji["user"].id) not in found for found in ids)
+
+
+def test_each_person_who_leaves_keeps_their_own_placeholder(minji, published):
+    draft = minji["draft"]
+    sora = published[1][2]
+    _delete(sora)  # she leaves first: "left-1" stays hers when Minji leaves after her
+    _delete(db.session.merge(minji["user"], load=True))
+    draft = db.session.get(MatchRound, draft.id)
+    assert [s["id"] for s in draft.snapshot["students"]] == ["left-2", "left-1"]  # Minji, Sora
+    view = rounds.view_round(draft)
+    assert draft.matched == len(view.pairs) == 2
+    assert {row.student_name for row in view.pairs} == {"a person who left"}
