@@ -156,9 +156,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from matcher.web import filters, labels
+    from matcher.web import explain_words, filters, labels
 
-    app.jinja_env.globals.update(labels=labels, get_locale=get_locale)
+    app.jinja_env.globals.update(labels=labels, words=explain_words, get_locale=get_locale)
     filters.register(app)
 
 

@@ -52,7 +52,7 @@ def _demo_logins(coordinator: str, volunteer: str | None = None) -> list[str]:
     example = f"e.g. {volunteer}; " if volunteer else ""
     return [
         f"Every demo login has the password {demo.DEMO_PASSWORD}:",
-        f"  coordinator  {coordinator}",
+        f"  coordinator  {coordinator} (sets up two-step sign-in at the first sign-in)",
         "  students     student001@example.org to student078@example.org",
         "  volunteers   first name, a dot, the last name's initial and a number from 1 to 78,",
         f"               {example}the term's page lists every address",

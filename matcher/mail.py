@@ -39,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from matcher.extensions import db, mail
 from matcher.models import NotificationKind, TokenPurpose, User
 from matcher.models.base import utcnow
-from matcher.services import outbox, tokens
+from matcher.services import outbox, profiles, tokens
 from matcher.services.outbox import OutboxEmail
 from matcher.web.util import use_case
 
@@ -62,6 +62,12 @@ SUBJECTS = {
 LINKS = {
     NotificationKind.PARTNER_READY: "pairs.mine",
     NotificationKind.PARTNER_LEFT: "pairs.mine",
+    NotificationKind.PROFILE_REMINDER: "profile.edit",
+    NotificationKind.ACCOUNT_EXISTS: "auth.login",
+}
+# Further pages some kinds point to, by the name their template uses.
+MORE_LINKS = {
+    NotificationKind.ACCOUNT_EXISTS: {"reset_link": "auth.forgot_password"},
 }
 
 
@@ -125,15 +131,21 @@ def link(endpoint: str, **values: Any) -> str:
     return str(current_app.config["BASE_URL"]).rstrip("/") + path
 
 
-def render(kind: NotificationKind, locale: str, *, token: str | None = None) -> tuple[str, str]:
+def render(
+    kind: NotificationKind, locale: str, *, token: str | None = None, **context: Any
+) -> tuple[str, str]:
     """The subject and body of an email of this kind, in this language; a kind in
-    TOKEN_KINDS links to its page with `token`."""
+    TOKEN_KINDS links to its page with `token`; `context` is what the kind says beyond
+    its link (see `_context`)."""
     program = str(current_app.config["PROGRAM_NAME"])
     token_link = TOKEN_KINDS.get(kind)
     url = link(token_link.endpoint, token=token) if token_link else link(LINKS[kind])
     with force_locale(locale):
         subject = str(SUBJECTS[kind] % {"program": program})
-        body = render_template(f"email/{kind.value}.txt", program=program, link=url)
+        more = {name: link(endpoint) for name, endpoint in MORE_LINKS.get(kind, {}).items()}
+        body = render_template(
+            f"email/{kind.value}.txt", program=program, link=url, **more, **context
+        )
     return subject, body
 
 
@@ -150,6 +162,19 @@ def _issue_token(email: OutboxEmail) -> str | None:
         return tokens.issue(
             user, token_link.purpose, now=utcnow(), lifetime=token_link.lifetime(), email=address
         )
+
+
+def _context(email: OutboxEmail) -> dict[str, Any]:
+    """What an email says beyond its link, computed as it is sent: a profile reminder lists
+    what the profile still lacks (`profiles.completeness`, the people table's "incomplete
+    profile" filter), as labels translated when the email is rendered; nothing else."""
+    if email.kind != NotificationKind.PROFILE_REMINDER:
+        return {}
+    with use_case():
+        user = db.session.get(User, email.user_id)
+        if user is None:
+            raise LookupError("the person no longer exists")
+        return {"missing": profiles.completeness(user).missing}
 
 
 def send_due(worker: str | None = None) -> Delivery:
@@ -206,7 +231,9 @@ def _send(email: OutboxEmail, connection: object) -> str:
     try:
         if not email.address:
             raise LookupError("no address to send to")
-        subject, body = render(email.kind, email.locale, token=_issue_token(email))
+        subject, body = render(
+            email.kind, email.locale, token=_issue_token(email), **_context(email)
+        )
         EmailMessage(subject=subject, body=body, to=[email.address], connection=connection).send()
     except Exception as error:
         text = f"{type(error).__name__}: {error}"

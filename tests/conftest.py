@@ -80,6 +80,14 @@ def app(_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def sent(app: Flask) -> list[Any]:
+    """The emails the locmem backend keeps (what `mail.send_due()` sent), emptied first."""
+    state = app.extensions["mailman"]
+    state.outbox = []
+    return state.outbox
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

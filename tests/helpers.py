@@ -231,6 +231,34 @@ def body_of(message: Message) -> str:
     return payload.decode(message.get_content_charset() or "utf-8")
 
 
+def link_in(body: str, prefix: str) -> str:
+    """The path (from `prefix`, like "/reset/") of the link in an email's body that has it,
+    as a test client or a browser opens it on the site under test."""
+    import re
+
+    found = re.search(r"https?://\S+?(" + re.escape(prefix) + r"\S*)", body)
+    assert found, f"no link to {prefix} in this email:\n{body}"
+    return found.group(1)
+
+
+def emailed_link(app: Flask, address: str, prefix: str) -> str:
+    """Run the mail worker once on `app` (as `flask send-mail --once` does) into a real SMTP
+    server, and the path of the `prefix` link in the last email `address` received."""
+    from matcher import mail
+
+    state = app.extensions["mailman"]
+    saved = (state.backend, state.server, state.port)
+    with smtp_server() as (inbox, port), app.app_context():
+        state.backend, state.server, state.port = "smtp", "127.0.0.1", port
+        try:
+            mail.send_due()
+        finally:
+            state.backend, state.server, state.port = saved
+    received = inbox.to(address)
+    assert received, f"no email to {address}"
+    return link_in(body_of(received[-1]), prefix)
+
+
 # The browser tests' Chromium
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"

@@ -112,6 +112,8 @@ def _interests_text(shared: tuple[str, ...], count: int) -> str:
     if not shared:
         return "No shared interests"
     text = f"Shares {len(shared)} of the student's {count} interests: "
+    if count == 1:
+        text = "Shares the student's one interest: "
     return text + _words([_label(i) for i in shared])
 
 
@@ -238,6 +240,13 @@ def violation(code: str, s: Student, v: Volunteer, minutes: float, min_hours: fl
     return Violation(code, text, facts)
 
 
+ONE_REASON = {  # when exactly one person was compatible
+    "partners_locked": "The only compatible {other} is taken by a locked or kept pair",
+    "partners_taken": (
+        "The only compatible {other} ({names}) is paired with someone else; "
+        "no other pairing matches more people"
+    ),
+}
 REASONS = {
     "no_common_time": "No {other} has at least {min} a week in common (the most is {best})",
     "format": "No {other} with enough common time can meet in a common format",
@@ -272,7 +281,8 @@ def reason_text(reason: str, side: str, facts: Mapping[str, Any]) -> str:
         if side == "volunteer"
         else "The only compatible volunteers are not approved"
     )
-    return REASONS[reason].format(
+    wording = ONE_REASON if facts.get("count") == 1 else REASONS
+    return wording.get(reason, REASONS[reason]).format(
         other=other,
         others=other + "s",
         min=duration(60 * facts.get("min_hours", 0)),

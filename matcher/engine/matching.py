@@ -87,8 +87,8 @@ def match(
     ... )
     >>> [(p.student_id, p.volunteer_id, p.overlap_hours) for p in result.pairs]
     [('s1', 'v2', 3.0)]
-    >>> result.unmatched_volunteers[0].text
-    'All 1 compatible students (s1) are paired with others; no other pairing matches more people'
+    >>> result.unmatched_volunteers[0].text.split(";")[0]
+    'The only compatible student (s1) is paired with someone else'
     """
     clock = Clock()
     settings = settings or Settings()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -126,20 +127,31 @@ def _evaluate(
     )
 
 
+class BrokenRules(ServiceError):
+    """A pair made by hand breaks rules of matching and no reason was given.
+
+    The message names the rules in the engine's English; `worded` says them otherwise
+    (the web edge passes its translated wording of a violation).
+    """
+
+    def __init__(self, evaluation: engine.PairEvaluation, names: dict[str, str]) -> None:
+        self.evaluation, self.names = evaluation, names
+        super().__init__(self.worded(lambda v: v.text), "reason")
+
+    def worded(self, say: Callable[[engine.Violation], str]) -> str:
+        return _(
+            "%(student)s and %(volunteer)s break a rule of matching: %(rules)s. "
+            "To pair them anyway, give a reason for the override.",
+            student=self.names.get(self.evaluation.student_id, "?"),
+            volunteer=self.names.get(self.evaluation.volunteer_id, "?"),
+            rules="; ".join(say(v) for v in self.evaluation.violations),
+        )
+
+
 def _checked(evaluation: engine.PairEvaluation, reason: str, names: dict[str, str]) -> None:
     """A pair that breaks a hard constraint needs an explicit override reason."""
     if evaluation.violations and not reason.strip():
-        rules = "; ".join(v.text for v in evaluation.violations)
-        raise ServiceError(
-            _(
-                "%(student)s and %(volunteer)s break a rule of matching: %(rules)s. "
-                "To pair them anyway, give a reason for the override.",
-                student=names.get(evaluation.student_id, "?"),
-                volunteer=names.get(evaluation.volunteer_id, "?"),
-                rules=rules,
-            ),
-            "reason",
-        )
+        raise BrokenRules(evaluation, names)
 
 
 def _round_pair(
@@ -170,7 +182,10 @@ def pair_by_hand(
     taken = sum(1 for p in round_.pairs if p.volunteer_id == volunteer_id)
     if volunteer is not None and taken >= volunteer.capacity:
         raise ServiceError(
-            _("%(name)s has no free place in this round.", name=volunteer.display_name)
+            _(
+                "%(name)s has no free place in this round.",
+                name=people.names.get(volunteer.id, volunteer.display_name),
+            )
         )
     evaluation = _evaluate(round_, people, student_id, volunteer_id)
     _checked(evaluation, reason, people.names)

@@ -28,6 +28,7 @@ from matcher.sample import SampleStudent, SampleVolunteer, generate_people
 from matcher.services.accounts import hash_password
 from matcher.services.errors import ServiceError
 from matcher.services.profiles import column_names
+from matcher.services.terms import refuse_second_open_term
 
 Profile = TypeVar("Profile", StudentProfile, VolunteerProfile)
 
@@ -87,6 +88,7 @@ def _terms(today: dt.date) -> tuple[Term, Term]:
     name = f"{_season(starts)} {starts.year}"
     if db.session.scalar(select(Term).where(Term.name == name)) is not None:
         raise ServiceError(f"A term named {name!r} exists already: the demo data is loaded.")
+    refuse_second_open_term(None)  # the demo's term is open: it must be the only one
     term = Term(
         name=name,
         starts_on=starts,

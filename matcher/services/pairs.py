@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -29,18 +30,30 @@ from matcher.services import audit, terms
 from matcher.services.errors import ServiceError
 from matcher.services.profiles import engine_person
 from matcher.services.rounds import set_constraint
+from matcher.services.timezones import clock_changes
 
 
 @dataclass(frozen=True)
 class CommonPeriod:
-    """The pair's common weekly times in one zone, from `since` until the clocks change."""
+    """The pair's common weekly times in one zone from `since` to `until` (both included).
+
+    A period after the first starts on the day the clocks change in `changes_in` (zones), as
+    the clocks of the zone shown read that day; it holds the times of that day on.
+    """
 
     since: dt.date
+    until: dt.date
     intervals: tuple[engine.Interval, ...]
+    changes_in: tuple[str, ...] = ()
 
     @property
     def hours(self) -> float:
         return sum(i.minutes for i in self.intervals) / 60
+
+    @property
+    def partial(self) -> bool:
+        """Shorter than a week: some days of the week do not occur in it."""
+        return (self.until - self.since).days < 6
 
 
 @dataclass(frozen=True)
@@ -72,24 +85,50 @@ class PartnerCard:
 
     @property
     def hours(self) -> float:
-        return min((c.hours for c in self.common_in_my_zone), default=0.0)
+        """The fewest common hours of a whole week of the term left."""
+        periods = self.common_in_my_zone
+        whole = [c.hours for c in periods if not c.partial] or [c.hours for c in periods]
+        return min(whole, default=0.0)
 
 
 def common_periods(
-    student: engine.Student, volunteer: engine.Volunteer, term: Term, zone: str, today: dt.date
+    student: engine.Student,
+    volunteer: engine.Volunteer,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    zone: str,
+    today: dt.date,
 ) -> tuple[CommonPeriod, ...]:
-    """Week by week from now to the term's end, the common times as the clock in `zone`
-    shows them; a daylight-saving change starts a new period with its date."""
-    first = max(today, term.starts_on)
-    monday = first - dt.timedelta(days=first.weekday())
+    """From now to the term's end, the pair's common weekly times as the clock in `zone`
+    shows them, in periods cut on the real days the clocks change (in the student's, the
+    volunteer's or the shown zone), exact to the day: a time on the day of a change
+    belongs to the new period when it comes after the change.
+
+    A period shorter than a week lists only the days of the week it has.
+    """
+    first, last = max(today, starts_on), ends_on
+    if first > last:
+        return ()
+    changes: dict[dt.date, list[str]] = {}
+    for name in sorted({student.timezone, volunteer.timezone, zone}):
+        for change in clock_changes(name, first, last):
+            day = change.day_in(zone)
+            if first < day <= last and name not in changes.setdefault(day, []):
+                changes[day].append(name)
+    starts = [first, *sorted(changes)]
     found: list[CommonPeriod] = []
-    while monday <= term.ends_on:
-        intervals = engine.common_availability(
-            student, volunteer, monday, monday + dt.timedelta(days=6), zone
-        )
-        if not found or found[-1].intervals != intervals:
-            found.append(CommonPeriod(max(monday, first), intervals))
-        monday += dt.timedelta(days=7)
+    for k, since in enumerate(starts):
+        until = starts[k + 1] - dt.timedelta(days=1) if k + 1 < len(starts) else last
+        intervals = engine.common_availability(student, volunteer, since, until, zone)
+        if (until - since).days < 6:  # only the days of the week this period has
+            days = {
+                (since + dt.timedelta(days=d)).weekday() for d in range((until - since).days + 1)
+            }
+            intervals = tuple(i for i in intervals if i.day in days)
+        if found and found[-1].intervals == intervals:
+            found[-1] = dataclasses.replace(found[-1], until=until)
+        else:
+            found.append(CommonPeriod(since, until, intervals, tuple(changes.get(since, ()))))
     return tuple(found)
 
 
@@ -125,7 +164,9 @@ def _card(user: User, pair: Pair, today: dt.date) -> PartnerCard:
     volunteer = engine_person(engine.Volunteer, pair.volunteer)
     to_student = user.role == Role.VOLUNTEER  # the card shows the student
     partner, profile = (pair.student, s_profile) if to_student else (pair.volunteer, v_profile)
-    common = functools.partial(common_periods, student, volunteer, term, today=today)
+    common = functools.partial(
+        common_periods, student, volunteer, term.starts_on, term.ends_on, today=today
+    )
     request = _open_request(pair, user)
     return PartnerCard(
         pair_id=pair.id,
@@ -236,7 +277,10 @@ def term_pairs(term: Term, status: str = PairStatus.ACTIVE) -> list[Pair]:
         db.session.scalars(
             select(Pair)
             .where(Pair.term_id == term.id, Pair.status == status)
-            .options(selectinload(Pair.student), selectinload(Pair.volunteer))
+            .options(  # with profiles: the coordinator's pages label people with their city
+                selectinload(Pair.student).selectinload(User.student_profile),
+                selectinload(Pair.volunteer).selectinload(User.volunteer_profile),
+            )
             .order_by(Pair.id)
         )
     )

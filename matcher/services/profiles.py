@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import exists, inspect, select
 
 from matcher import engine
 from matcher.engine.vocab import SLOTS_PER_WEEK
@@ -21,6 +21,7 @@ from matcher.models import (
     User,
     VolunteerProfile,
 )
+from matcher.models.base import as_utc, utcnow
 from matcher.services import audit
 from matcher.services.errors import ServiceError
 from matcher.services.timezones import check_timezone
@@ -37,6 +38,13 @@ _REQUIRED: dict[str, Any] = {
     "goals": _l("goals"),
     "format": _l("how you want to meet"),
     "contact": _l("contact to share"),
+}
+# What a profile can lack, by code: the required answers, then these.
+MISSING_LABELS: dict[str, Any] = {
+    **_REQUIRED,
+    "profile": _l("profile"),
+    "city": _l("city"),
+    "availability": _l("at least 2 hours of availability"),
 }
 
 P = TypeVar("P", engine.Student, engine.Volunteer)
@@ -77,6 +85,7 @@ def engine_person(
 class Completeness:
     missing: list[Any] = field(default_factory=list)
     percent: int = 100
+    codes: list[str] = field(default_factory=list)  # of `missing`, keys of MISSING_LABELS
 
     @property
     def complete(self) -> bool:
@@ -87,16 +96,17 @@ def completeness(user: User) -> Completeness:
     """What is still missing for this person to be matched."""
     profile = user.profile
     if profile is None:
-        return Completeness([_l("profile")], 0)
+        return Completeness([MISSING_LABELS["profile"]], 0, ["profile"])
     required = ["goals", "format", "contact"]
     required += ["english_level"] if user.role == Role.STUDENT else ["experience", "korean_level"]
-    missing = [_REQUIRED[name] for name in required if not getattr(profile, name)]
+    codes = [name for name in required if not getattr(profile, name)]
     if profile.format == "in_person" and not profile.city.strip():
-        missing.append(_l("city"))
+        codes.append("city")
     if profile.slot_count < MIN_SLOTS:
-        missing.append(_l("at least 2 hours of availability"))
+        codes.append("availability")
     total = len(required) + 2
-    return Completeness(missing, round(100 * (total - len(missing)) / total))
+    missing = [MISSING_LABELS[code] for code in codes]
+    return Completeness(missing, round(100 * (total - len(missing)) / total), codes)
 
 
 def current_enrollment(user: User) -> Enrollment | None:
@@ -108,6 +118,21 @@ def current_enrollment(user: User) -> Enrollment | None:
         .order_by(Term.starts_on.desc(), Term.id.desc())
         .limit(1)
     ).first()
+
+
+def carried_over(user: User) -> bool:
+    """Whether the person applied to their newest term with the profile of an earlier one
+    and has not saved it since: their profile page asks them to check it."""
+    enrollment = current_enrollment(user)
+    profile = user.profile
+    if enrollment is None or profile is None:
+        return False
+    if as_utc(profile.updated_at) >= as_utc(enrollment.created_at):
+        return False
+    earlier = db.session.scalar(
+        select(exists().where(Enrollment.user_id == user.id, Enrollment.id != enrollment.id))
+    )
+    return bool(earlier)
 
 
 def _check(user: User, data: dict[str, Any], timezone: str, display_name: str) -> None:
@@ -150,6 +175,7 @@ def update_profile(
         if name in data and name not in _NOT_THEIRS:
             value = data[name]
             setattr(profile, name, value.strip() if isinstance(value, str) else value)
+    profile.updated_at = utcnow()  # saved as it is, it is checked (see carried_over)
     user.timezone = timezone
     user.display_name = display_name.strip()
     enrollment = current_enrollment(user)

@@ -33,6 +33,7 @@ from matcher.services.constraints import (
     start_fresh,
 )
 from matcher.services.errors import ServiceError
+from matcher.services.naming import label_of
 from matcher.services.snapshot import TermPeople, engine_id, freeze, term_people, thaw
 
 HISTOGRAM_BINS = 10
@@ -99,10 +100,12 @@ def active_pairs(term: Term) -> list[Pair]:
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:
+    """Each person's label (naming.person_label), for messages."""
     if not user_ids:
         return {}
-    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return dict(rows.all())
+    return {
+        u.id: label_of(u) for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))
+    }
 
 
 Origins = dict[tuple[str, str], tuple[PairOrigin, str]]
@@ -311,9 +314,14 @@ class PairRow:
 
 @dataclass
 class UnmatchedRow:
+    """An unmatched person: the engine's reason code and facts (the page words them in the
+    reader's language) and the sentence stored with them (said when the code is unknown)."""
+
     user_id: int | None  # None: a person who left
     name: str
     reason: str
+    code: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -336,23 +344,26 @@ def view_round(round_: MatchRound) -> RoundView:
         for p in sorted(round_.pairs, key=lambda p: (-p.score, p.student_id or 0, p.id or 0))
     ]
     reasons = {
-        u["id"]: u["text"]
+        u["id"]: u
         for key in ("unmatched_students", "unmatched_volunteers")
         for u in round_.result.get(key, [])
     }
-    changed = _("Left without a partner by a coordinator's change in this round.")
+    changed = {"text": _("Left without a partner by a coordinator's change in this round.")}
+
+    def row(person: engine.Student | engine.Volunteer) -> UnmatchedRow:
+        found = reasons.get(person.id, changed)
+        return UnmatchedRow(
+            int(person.id),
+            people.names.get(person.id, person.display_name),
+            str(found.get("text", "")),
+            str(found.get("reason", "")),
+            dict(found.get("facts") or {}),
+        )
+
     paired_students = {engine_id(p.student_id) for p in round_.pairs if p.student_id}
     paired_volunteers = {engine_id(p.volunteer_id) for p in round_.pairs if p.volunteer_id}
-    unmatched_s = [
-        UnmatchedRow(int(s.id), s.display_name, reasons.get(s.id, changed))
-        for s in people.students
-        if s.id not in paired_students
-    ]
-    unmatched_v = [
-        UnmatchedRow(int(v.id), v.display_name, reasons.get(v.id, changed))
-        for v in people.volunteers
-        if v.id not in paired_volunteers
-    ]
+    unmatched_s = [row(s) for s in people.students if s.id not in paired_students]
+    unmatched_v = [row(v) for v in people.volunteers if v.id not in paired_volunteers]
     # People who left keep their place in the figures: a paired one shows in their pair (a
     # volunteer who left with several students is counted once per pair, so the count of
     # unmatched volunteers who left is exact when volunteers take one student).

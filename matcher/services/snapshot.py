@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from matcher.engine import Student, Volunteer, person_from
 from matcher.extensions import db
 from matcher.models import Enrollment, EnrollmentStatus, Pair, Role, Term, User
+from matcher.services.naming import label_of, person_label, place
 from matcher.services.profiles import completeness, engine_id, engine_person
 
 __all__ = ["TermPeople", "engine_id", "freeze", "is_placeholder", "term_people", "thaw"]
@@ -30,8 +31,10 @@ class TermPeople:
 
     students: list[Student]
     volunteers: list[Volunteer]
-    names: dict[str, str]  # engine id -> display name
-    excluded: list[dict[str, Any]]  # {"user_id", "display_name", "role", "reason"}
+    # engine id -> how coordinators' pages name the person (naming.person_label:
+    # "Mirae · #41 · Seoul"), so that people with the same display name are told apart.
+    names: dict[str, str]
+    excluded: list[dict[str, Any]]  # {"user_id", "display_name", "label", "role", "reason"}
     # People who left since the round ran: placeholders in its students and volunteers.
     left_students: int = 0
     left_volunteers: int = 0
@@ -73,20 +76,23 @@ def term_people(term: Term) -> TermPeople:
     people = TermPeople([], [], {}, [])
     for enrollment in sorted(enrollments, key=lambda e: e.user_id):
         user = enrollment.user
-        missing = completeness(user).missing
+        found = completeness(user)
+        missing = found.missing
         if missing:
             people.excluded.append(
                 {
                     "user_id": user.id,
                     "display_name": user.display_name,
+                    "label": label_of(user),
                     "role": user.role,
                     "reason": _(
                         "Profile incomplete: %(missing)s", missing=", ".join(map(str, missing))
                     ),
+                    "missing": found.codes,  # the page words them in its reader's language
                 }
             )
             continue
-        people.names[engine_id(user.id)] = user.display_name
+        people.names[engine_id(user.id)] = label_of(user)
         partner, continues = previous.get(user.id), enrollment.continue_partner
         if user.role == Role.STUDENT:
             people.students.append(
@@ -121,12 +127,19 @@ def thaw(snapshot: dict[str, Any]) -> TermPeople:
     volunteers = [
         person_from(Volunteer, v) for v in snapshot["volunteers"] if not is_placeholder(v)
     ]
-    names = {p.id: p.display_name for p in students} | {v.id: v.display_name for v in volunteers}
+    everyone: list[Student | Volunteer] = [*students, *volunteers]
+    names = {p.id: person_label(p.display_name, p.id, place(p.city, p.timezone)) for p in everyone}
+    excluded = [
+        # Snapshots from before labels: the name and the short id.
+        {"label": person_label(e["display_name"], e["user_id"]), **e}
+        for e in snapshot.get("excluded", [])
+        if not is_placeholder(e)
+    ]
     return TermPeople(
         students,
         volunteers,
         names,
-        [e for e in snapshot.get("excluded", []) if not is_placeholder(e)],
+        excluded,
         left_students=sum(map(is_placeholder, snapshot["students"])),
         left_volunteers=sum(map(is_placeholder, snapshot["volunteers"])),
     )

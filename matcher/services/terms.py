@@ -14,7 +14,6 @@ from matcher.extensions import db
 from matcher.models import Enrollment, EnrollmentStatus, Role, Term, TermStatus, User
 from matcher.services import audit
 from matcher.services.errors import ServiceError
-from matcher.services.profiles import Completeness, completeness
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,8 @@ def _check(data: TermData, term: Term | None) -> None:
 
 def create_term(data: TermData, *, by: User) -> Term:
     _check(data, None)
+    if data.status == TermStatus.OPEN:
+        refuse_second_open_term(None)
     term = Term(**{**data.__dict__, "name": data.name.strip()})
     if term.status == TermStatus.CLOSED:  # a past term, entered after the fact
         term.closed_on = data.ends_on
@@ -110,6 +111,26 @@ def refuse_move(term: Term, status: TermStatus) -> None:
                 "running (published), closed.",
                 old=term.status,
                 new=status,
+            ),
+            "status",
+        )
+    if status == TermStatus.OPEN:
+        refuse_second_open_term(term)
+
+
+def refuse_second_open_term(term: Term | None) -> None:
+    """Only one term takes applications at a time: registration then never has to guess
+    which one a new person applies to. Refuses, naming the term that is open already."""
+    query = select(Term).where(Term.status == TermStatus.OPEN)
+    if term is not None:
+        query = query.where(Term.id != term.id)
+    other = db.session.scalars(query.order_by(Term.id)).first()
+    if other is not None:
+        raise ServiceError(
+            _(
+                "%(term)s is open for applications already, and only one term can be open at "
+                "a time. Move %(term)s on to matching (or back to draft) first.",
+                term=other.name,
             ),
             "status",
         )
@@ -186,6 +207,20 @@ def next_enrollment_window(today: dt.date) -> Term | None:
     ).first()
 
 
+def next_term_for(user: User, today: dt.date) -> Term | None:
+    """The open term a person from a past term can apply to in one click (their profile
+    carries over): None for a newcomer, a coordinator, or someone who applied already."""
+    if user.role not in (Role.STUDENT, Role.VOLUNTEER):
+        return None
+    term = term_open_for_enrollment(today)
+    if term is None or enrollment_of(user, term) is not None:
+        return None
+    earlier = db.session.scalar(
+        select(exists().where(Enrollment.user_id == user.id, Enrollment.term_id != term.id))
+    )
+    return term if earlier else None
+
+
 def enrollment_of(user: User, term: Term) -> Enrollment | None:
     return db.session.scalar(
         select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.term_id == term.id)
@@ -218,36 +253,6 @@ def enroll(user: User, term: Term, *, today: dt.date) -> Enrollment:
     return enrollment
 
 
-@dataclass(frozen=True)
-class EnrollmentRow:
-    """One person's enrollment in a term, for the coordinator's lists."""
-
-    enrollment: Enrollment
-    user: User
-    completeness: Completeness
-
-
-def enrollments(term: Term, role: Role, status: str | None = None) -> list[EnrollmentRow]:
-    """The term's students or volunteers with how complete their profiles are."""
-    query = (
-        select(Enrollment)
-        .join(Enrollment.user)
-        .where(Enrollment.term_id == term.id, User.role == role)
-        .options(
-            selectinload(Enrollment.user).selectinload(
-                User.student_profile if role == Role.STUDENT else User.volunteer_profile
-            )
-        )
-        .order_by(func.lower(User.display_name), User.id)
-    )
-    if status:
-        query = query.where(Enrollment.status == status)
-    return [
-        EnrollmentRow(enrollment=e, user=e.user, completeness=completeness(e.user))
-        for e in db.session.scalars(query)
-    ]
-
-
 def status_counts(term: Term) -> dict[tuple[str, str], int]:
     """(role, status) -> how many."""
     rows = db.session.execute(
@@ -259,12 +264,8 @@ def status_counts(term: Term) -> dict[tuple[str, str], int]:
     return {(role, status): n for role, status, n in rows}
 
 
-def set_enrollment_status(
-    term: Term, enrollment_ids: Sequence[int], status: str, *, by: User
-) -> int:
-    """Approve, withdraw or reset several of the term's enrollments at once; how many changed."""
-    if status not in set(EnrollmentStatus):
-        raise ServiceError(_("Choose approve, withdraw or back to applied."))
+def term_enrollments(term: Term, enrollment_ids: Sequence[int]) -> list[Enrollment]:
+    """The term's enrollments with these ids, or a refusal if one is not the term's."""
     ids = set(enrollment_ids)
     if not ids:
         raise ServiceError(_("Tick at least one person first."))
@@ -272,11 +273,22 @@ def set_enrollment_status(
         select(Enrollment)
         .where(Enrollment.term_id == term.id, Enrollment.id.in_(ids))
         .options(selectinload(Enrollment.user))
+        .order_by(Enrollment.id)
     ).all()
     if len(found) != len(ids):
         raise ServiceError(
             _("Some of the people you ticked are not in this term. Reload the page.")
         )
+    return list(found)
+
+
+def set_enrollment_status(
+    term: Term, enrollment_ids: Sequence[int], status: str, *, by: User
+) -> int:
+    """Approve, withdraw or reset several of the term's enrollments at once; how many changed."""
+    if status not in set(EnrollmentStatus):
+        raise ServiceError(_("Choose approve, withdraw or back to applied."))
+    found = term_enrollments(term, enrollment_ids)
     changed = 0
     for enrollment in found:
         if enrollment.status != status:

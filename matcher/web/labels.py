@@ -21,6 +21,7 @@ from matcher.models import (
     RoundStatus,
     TermStatus,
 )
+from matcher.services.people import BulkAction, Show
 
 ROLES = {
     Role.STUDENT: _l("Student"),
@@ -94,6 +95,39 @@ DAYS = dict(
 )
 DAY_CODES = vocab.DAYS  # day number -> code, for Interval.day
 CRITERIA = vocab.CRITERIA  # the soft criteria a round weighs, in the engine's order
+CRITERION_NAMES = {
+    "overlap": _l("Common time"),
+    "interests": _l("Shared interests"),
+    "goals": _l("Goals the tutor supports"),
+    "level": _l("Level fit"),
+    "gender": _l("Gender preference"),
+    "continuity": _l("Same partner as last term"),
+}
+OBJECTIVES = {"best": _l("Best total"), "fair": _l("Fairest")}
+OBJECTIVE_CHOICES = {
+    "best": _l("Best total: the highest sum of scores"),
+    "fair": _l("Fairest: the best lowest score first, then the best total"),
+}
+
+# The time zone chooser's groups, in their order, by the first part of a zone's IANA name.
+TIMEZONE_REGIONS = {
+    "Asia": _l("Asia"),
+    "Europe": _l("Europe"),
+    "America": _l("Americas"),
+    "Australia": _l("Australia"),
+    "Pacific": _l("Pacific"),
+    "Africa": _l("Africa"),
+    "Atlantic": _l("Atlantic"),
+    "Indian": _l("Indian Ocean"),
+    "Antarctica": _l("Antarctica and the Arctic"),
+}
+TIMEZONE_REGION_OF = {  # older names' areas, shown with the region they lie in
+    "Brazil": "America",
+    "Canada": "America",
+    "Chile": "America",
+    "Mexico": "America",
+    "Arctic": "Antarctica",
+}
 
 TERM_STATUSES = {
     TermStatus.DRAFT: _l("Draft"),
@@ -106,6 +140,21 @@ ENROLLMENT_STATUSES = {
     EnrollmentStatus.APPLIED: _l("Applied"),
     EnrollmentStatus.APPROVED: _l("Approved"),
     EnrollmentStatus.WITHDRAWN: _l("Withdrawn"),
+}
+# The people table's filters beyond the status (services.people.Show).
+PEOPLE_FILTERS = {
+    Show.INCOMPLETE: _l("Profile incomplete"),
+    Show.NO_AVAILABILITY: _l("No availability"),
+    Show.NOT_ACCEPTED: _l("Invitation not accepted"),
+    Show.PAIRED: _l("Paired"),
+    Show.UNMATCHED: _l("Approved, not paired"),
+}
+# What the people table's bulk bar does (services.people.BulkAction).
+BULK_ACTIONS = {
+    BulkAction.APPROVE: _l("Approve"),
+    BulkAction.WITHDRAW: _l("Withdraw"),
+    BulkAction.RESET: _l("Back to applied"),
+    BulkAction.REMIND: _l("Remind them what their profile lacks"),
 }
 ROUND_KINDS = {RoundKind.FULL: _l("Full"), RoundKind.REMATCH: _l("Re-match")}
 ROUND_STATUSES = {RoundStatus.DRAFT: _l("Draft"), RoundStatus.PUBLISHED: _l("Published")}
@@ -132,7 +181,13 @@ AUDIT_ACTIONS = {
     "account.registered": _l("Registered"),
     "account.password_changed": _l("Changed their password"),
     "account.deleted": _l("Deleted an account"),
+    "account.email_confirmed": _l("Confirmed their email address"),
+    "account.password_reset": _l("Chose a new password from an emailed link"),
+    "account.email_change_requested": _l("Asked to change their email address"),
+    "account.email_changed": _l("Changed their email address"),
     "coordinator.created": _l("Coordinator account created"),
+    "coordinator.invited": _l("Invited a coordinator"),
+    "coordinator.joined": _l("Accepted an invitation to coordinate"),
     "two_factor.enabled": _l("Set up two-step sign-in"),
     "two_factor.recovery_code_used": _l("Signed in with a recovery code"),
     "two_factor.recovery_codes_renewed": _l("Got new recovery codes"),
@@ -153,6 +208,7 @@ AUDIT_ACTIONS = {
     "enrollment.applied": _l("Applied to a term"),
     "enrollment.approved": _l("Approved an application"),
     "enrollment.withdrawn": _l("Withdrew an application"),
+    "profile.reminded": _l("Reminded someone what their profile lacks"),
     "round.run": _l("Ran a matching round"),
     "round.published": _l("Published a round"),
     "emails.resent": _l("Sent the emails again"),

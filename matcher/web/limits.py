@@ -1,8 +1,11 @@
-"""Rate limits for the forms that take a password or create an account.
+"""Rate limits for the forms that take a password, create an account or send an email.
 
 Each such form is limited twice: per client address (every attempt counts), and per account
 (only refused attempts count, shared by every form that checks that account's password), so
-neither many guesses from one address nor a few guesses from many addresses get far.
+neither many guesses from one address nor a few guesses from many addresses get far. The
+forms that email an address whatever it is (registration, forgotten password, the sign-up
+link again) answer the same way every time, so there every attempt counts, together across
+them, per address typed: nobody can fill someone's mailbox.
 """
 
 from __future__ import annotations
@@ -66,4 +69,12 @@ def per_account(*, signed_in: bool = False, scope: str = "password") -> RouteLim
         key_func=signed_in_account_key if signed_in else form_account_key,
         methods=["POST"],
         deduct_when=_refused,
+    )
+
+
+def per_recipient() -> RouteLimit:
+    """Every attempt that may email the address typed in the form, counted together across
+    the forms that do (they answer the same whether or not the address has an account)."""
+    return limiter.shared_limit(
+        _account_limit, scope="emailed", key_func=form_account_key, methods=["POST"]
     )

@@ -52,6 +52,7 @@ def edit() -> str | Response:
         form=form,
         enrollment=enrollment,
         completeness=profiles.completeness(current_user),
+        carried_over=profiles.carried_over(current_user),
         open_term=open_term,
         applied_to_open=open_term is not None
         and terms.enrollment_of(current_user, open_term) is not None,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from matcher.models import MatchRound, Role
 from matcher.services import ServiceError, adjust, publishing, rounds
+from matcher.web import explain_words
 from matcher.web.access import guard_blueprint
 from matcher.web.converters import id_arg
 from matcher.web.forms.rounds import PersonForm, RoundSettingsForm
@@ -92,8 +96,21 @@ def adjust_round(term_id: int, number: int, action: str) -> BaseResponse:
     elif action == "swap" and form.other_student_id.data is None:
         flash(_("Choose the second student of the swap."), "error")
     else:
-        attempt(calls[action], _("Saved."))
+        attempt(_worded(calls[action]), _("Saved."))
     return _back(round_)
+
+
+def _worded(call: Callable[[], object]) -> Callable[[], object]:
+    """The call; a refusal for broken rules names them in the reader's language."""
+
+    def run() -> object:
+        try:
+            return call()
+        except adjust.BrokenRules as error:
+            error.message = error.worded(explain_words.violation)
+            raise
+
+    return run
 
 
 @bp.post("/constraints/<int:constraint_id>/delete")
@@ -161,5 +178,13 @@ def publish(term_id: int, number: int) -> BaseResponse:
     except ServiceError as error:
         flash(error.message, "error")
         return _back(round_)
-    flash(_("Round %(n)d is published: %(pairs)d pairs.", n=number, pairs=outcome.pairs), "success")
+    flash(
+        ngettext(
+            "Round %(n)d is published: %(num)d pair.",
+            "Round %(n)d is published: %(num)d pairs.",
+            outcome.pairs,
+            n=number,
+        ),
+        "success",
+    )
     return redirect(url_for("pairs.published", term_id=term_id))

@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import Role
-from matcher.services import ServiceError, dashboard, pairs, profiles, rounds, terms
+from matcher.services import ServiceError, dashboard, pairs, people, profiles, rounds, terms
 from matcher.web import labels
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
 from matcher.web.forms.rounds import NextStepForm, RoundSettingsForm
-from matcher.web.forms.terms import EnrollmentActionForm, TermForm
+from matcher.web.forms.terms import EnrollmentActionForm, PeopleFilterForm, TermForm
 from matcher.web.util import (
     attempt,
     flash_form_errors,
@@ -69,22 +69,26 @@ def edit(term_id: int) -> str | Response:
 @bp.get("/<int:term_id>")
 def show(term_id: int) -> str:
     term = term_or_404(term_id)
-    status = request.args.get("status") or None
+    filters = PeopleFilterForm(formdata=request.args)
+    found = None
+    if filters.validate():
+        found = people.page_of(
+            people.find_people(term, filters.people_query()), filters.page.data or 1
+        )
     record_read("read.term_people", term)
     return render_template(
         "terms/show.html",
         term=term,
-        status=status,
         rounds=rounds.rounds_of(term),
         heatmap=dashboard.week_heatmap(term, current_user.timezone),
         requests=pairs.open_requests(term),
         settings_form=RoundSettingsForm(),
         adjustments=rounds.adjustments(term),
         step_form=NextStepForm(),
-        students=terms.enrollments(term, Role.STUDENT, status),
-        volunteers=terms.enrollments(term, Role.VOLUNTEER, status),
+        filters=filters,
+        found=found,
         counts=terms.status_counts(term),
-        action_form=EnrollmentActionForm(),
+        action_form=EnrollmentActionForm(formdata=None, **filters.data),
     )
 
 
@@ -105,24 +109,55 @@ def change_status(term_id: int) -> Response:
 
 @bp.post("/<int:term_id>/enrollments")
 def set_status(term_id: int) -> Response:
+    """The people table's bulk bar (and a row's or the person page's buttons): approve,
+    withdraw, reset or remind those ticked, or everyone the filters match."""
     term = term_or_404(term_id)
     form = EnrollmentActionForm()
     form.enrollment_ids.choices = [SelectChoice(i) for i in terms.enrollment_ids(term)]
     if form.validate_on_submit():
         try:
             with use_case():
-                changed = terms.set_enrollment_status(
-                    term, form.enrollment_ids.data, form.action.data, by=current_user
+                outcome = people.bulk_action(
+                    term,
+                    form.action.data,
+                    enrollment_ids=form.enrollment_ids.data,
+                    everyone_matching=form.people_query() if form.all_matching.data else None,
+                    by=current_user,
+                    today=today(),
                 )
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(
-                ngettext("%(num)d person updated.", "%(num)d people updated.", changed), "success"
-            )
+            _flash_outcome(form.action.data, outcome)
     else:
         flash_form_errors(form)
-    return redirect(url_for("terms.show", term_id=term.id, status=request.args.get("status")))
+    return redirect(url_for("terms.show", term_id=term.id, **form.kept_filters()))
+
+
+def _flash_outcome(action: str, outcome: people.BulkOutcome) -> None:
+    if action != people.BulkAction.REMIND:
+        flash(
+            ngettext("%(num)d person updated.", "%(num)d people updated.", outcome.changed),
+            "success",
+        )
+        return
+    flash(
+        ngettext(
+            "%(num)d reminder will be sent.", "%(num)d reminders will be sent.", outcome.changed
+        ),
+        "success",
+    )
+    if outcome.skipped:
+        flash(
+            ngettext(
+                "%(num)d person was left out: a complete profile, withdrawn, or an invitation "
+                "not accepted yet.",
+                "%(num)d people were left out: a complete profile, withdrawn, or an invitation "
+                "not accepted yet.",
+                outcome.skipped,
+            ),
+            "info",
+        )
 
 
 @bp.get("/<int:term_id>/people/<int:enrollment_id>")

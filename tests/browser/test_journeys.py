@@ -10,7 +10,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Enrollment, Pair, User
 from matcher.services import demo
-from tests.helpers import PASSWORD, screenshot, set_up_second_factor
+from tests.helpers import PASSWORD, emailed_link, screenshot, set_up_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +30,61 @@ def drag(page, start: str, end: str) -> None:
     page.mouse.down()
     page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=8)
     page.mouse.up()
+
+
+def finish_sign_up(page, live_server, live_app, address: str) -> None:
+    """Open the link of the sign-up email and type the password chosen: signed in."""
+    page.goto(live_server + emailed_link(live_app, address, "/sign-up/"))
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/profile")
+
+
+def test_a_volunteer_resets_a_forgotten_password(live_server, live_app, page_factory):
+    with live_app.app_context():
+        logins = demo.load_demo(dt.date.today(), students=2, volunteers=2, seed=3)
+        db.session.commit()
+        volunteer_email = db.session.scalar(
+            select(User.email).where(User.role == "volunteer").order_by(User.id)
+        )
+    # Signed in on a laptop, she forgets her password on her phone.
+    laptop = page_factory()
+    laptop.goto(f"{live_server}/login")
+    laptop.fill("#email", volunteer_email)
+    laptop.fill("#password", logins.password)
+    laptop.click("main button[type=submit]")
+    laptop.wait_for_load_state()
+    assert laptop.goto(f"{live_server}/account").url.endswith("/account")
+
+    phone = page_factory(locale="en-US", timezone="America/New_York")
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"{live_server}/login")
+    phone.click("text=Forgot your password?")
+    phone.fill("#email", volunteer_email)
+    phone.click("main button[type=submit]")
+    phone.wait_for_url("**/password/sent")
+    assert "Check your email" in phone.inner_text("h1")
+    link = live_server + emailed_link(live_app, volunteer_email, "/reset/")
+    phone.goto(link)
+    phone.fill("#password", "a brand new long password")
+    phone.fill("#confirm", "a brand new long password")
+    phone.click("main button[type=submit]")
+    phone.wait_for_load_state()
+    assert "Every other device has been signed out" in phone.inner_text("main")
+    screenshot(phone, "password-reset-done")
+
+    # The laptop's session is over; the link does not work twice.
+    laptop.goto(f"{live_server}/account")
+    assert "/login" in laptop.url
+    again = page_factory()
+    again.goto(link)
+    assert again.inner_text("h1") == "This link has been used already"
+    laptop.goto(f"{live_server}/login")
+    laptop.fill("#email", volunteer_email)
+    laptop.fill("#password", "a brand new long password")
+    laptop.click("main button[type=submit]")
+    laptop.wait_for_load_state()
+    assert laptop.goto(f"{live_server}/account").url.endswith("/account")
 
 
 def test_first_run_registration_and_approval(live_server, live_app, page_factory):
@@ -69,7 +124,8 @@ def test_first_run_registration_and_approval(live_server, live_app, page_factory
     student.fill("#password", PASSWORD)
     student.fill("#confirm", PASSWORD)
     student.click("main button[type=submit]")
-    student.wait_for_url("**/profile")
+    student.wait_for_url("**/register/sent")
+    finish_sign_up(student, live_server, live_app, "haneul@example.org")
     student.check("input[name=english_level][value=A2]")
     student.check("input[name=goals][value=conversation]")
     student.check("input[name=goals][value=speech_contest]")
@@ -94,7 +150,8 @@ def test_first_run_registration_and_approval(live_server, live_app, page_factory
     volunteer.fill("#password", PASSWORD)
     volunteer.fill("#confirm", PASSWORD)
     volunteer.click("main button[type=submit]")
-    volunteer.wait_for_url("**/profile")
+    volunteer.wait_for_url("**/register/sent")
+    finish_sign_up(volunteer, live_server, live_app, "laura@example.org")
     volunteer.check("input[name=experience][value=teacher]")
     volunteer.check("input[name=korean_level][value=basic]")
     volunteer.check("input[name=goals][value=conversation]")

@@ -19,14 +19,6 @@ from matcher.services import outbox
 from matcher.web.util import use_case
 
 
-@pytest.fixture
-def sent(app):
-    """The emails the locmem backend keeps, emptied first."""
-    state = app.extensions["mailman"]
-    state.outbox = []
-    return state.outbox
-
-
 def count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 

@@ -21,7 +21,8 @@ def test_run_round_pairs_everyone_and_stores_a_snapshot(pool, coordinator):
     students[0].display_name = "Renamed"
     db.session.commit()
     view = rounds.view_round(db.session.get(MatchRound, round_.id))
-    assert "Minji" in {row.student_name for row in view.pairs}
+    # names as the round saw them, with the short id and place that tell namesakes apart
+    assert f"Minji · #{students[0].id} · Seoul" in {row.student_name for row in view.pairs}
 
 
 def test_incomplete_profiles_are_left_out_with_reason(pool, make_user, coordinator):
@@ -53,7 +54,7 @@ def test_lock_on_someone_who_withdrew_is_a_clear_error(pool, coordinator):
     adjust.lock_pair(first, students[0].id, by=coordinator)
     volunteers[0].enrollments[0].status = "withdrawn"
     db.session.commit()
-    with pytest.raises(ServiceError, match="Aiko is not approved"):
+    with pytest.raises(ServiceError, match="Aiko · #[0-9]+ · Tokyo is not approved"):
         rounds.run_round(term, settings(), by=coordinator)
     assert db.session.scalar(select(func.count(MatchRound.id))) == 1
 

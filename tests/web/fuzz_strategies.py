@@ -131,6 +131,14 @@ def valid_forms(world: World) -> dict[str, dict[str, Any]]:
     return {
         **_VALID_FORMS,
         "auth.login": {"email": world.emails[0], "password": PASSWORD, "remember": "y"},
+        "auth.forgot_password": {"email": world.emails[0]},
+        "auth.resend_sign_up": {"email": world.emails[0]},
+        "auth.change_email": {"email": "new@example.org", "password": PASSWORD},
+        "auth.invite_coordinator": {
+            "display_name": "New",
+            "email": "new.coordinator@example.org",
+            "locale": "ko",
+        },
         "auth.register": {
             "term_id": str(world.terms[1]),
             "timezone": "Asia/Seoul",

@@ -26,7 +26,7 @@ def test_demo_data_describes_every_login(runner):
             numbers.append(int(found.group(1)))
     assert sorted(numbers) == list(range(1, 79))
     coordinator = next(email for email, role, _ in people if role == Role.COORDINATOR)
-    assert f"coordinator  {coordinator}" in result.output
+    assert f"coordinator  {coordinator} (sets up two-step sign-in" in result.output
 
 
 def test_demo_data_twice_repeats_the_logins(runner):

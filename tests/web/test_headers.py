@@ -40,6 +40,7 @@ def seeded(pool, coordinator):
         "number": first.number,
         "action": "lock",
         "filename": "css/app.css",
+        "token": "an-emailed-link",  # a page that says the link does not work
         # pages that need a query to show something
         "rounds.compare": {"a": 1, "b": 2},
         "rounds.alternatives": {"student": students[0].id},

@@ -15,7 +15,7 @@ from matcher.extensions import db
 from matcher.models import Enrollment, NotificationKind, User
 from matcher.services import outbox
 from matcher.web.util import use_case
-from tests.helpers import PASSWORD, body_of, run_form, smtp_server
+from tests.helpers import PASSWORD, body_of, link_in, run_form, smtp_server
 from tests.web.test_profile import student_form, volunteer_form
 
 SENSITIVE = ("refugee", "North Korea", "defector", "난민", "북한", "탈북")
@@ -54,12 +54,15 @@ def test_every_email_is_neutral(app, make_term, make_user, mail_to, kind, locale
         make_user("volunteer", term=term, display_name="Refugee helper Laura"),
     ]
     person = make_user("student", term=term, locale=locale, display_name="Haneul")
+    address = person.email
+    if kind == NotificationKind.EMAIL_CHANGE:  # it goes to the new address
+        person.pending_email = address = "haneul.new@example.org"
     with use_case():
         outbox.queue_email(person, kind, term_id=term.id)
     with smtp_server() as (inbox, port):
         mail_to(port)
         assert mail.send_due() == mail.Delivery(1, 0)
-    (message,) = inbox.to(person.email)
+    (message,) = inbox.to(address)
     text = message["Subject"] + "\n" + body_of(message)
     assert app.config["PROGRAM_NAME"] in text and link_path(app, kind) in text
     if locale == "ko":
@@ -82,9 +85,10 @@ def test_the_program_name_comes_from_the_config(app, make_user, monkeypatch):
 LAURA = {"display_name": "Laura Q", "timezone": "Asia/Seoul"}
 
 
-def _journey(client, auth, term, coordinator):
-    """Two people register and fill in their profiles; the coordinator approves them,
-    runs a round and publishes it; the worker sends the emails."""
+def _journey(client, auth, term, coordinator, inbox):
+    """Two people register, confirm their address from the email and fill in their
+    profiles; the coordinator approves them, runs a round and publishes it; the worker
+    sends the emails."""
     people = [
         ("student", "haneul.private@example.org", "하늘", student_form(display_name="하늘")),
         ("volunteer", "laura.private@example.org", "Laura Q", volunteer_form(**LAURA)),
@@ -93,6 +97,10 @@ def _journey(client, auth, term, coordinator):
         form = {"term_id": str(term.id), "role": role, "display_name": name, "email": email}
         form.update(password=PASSWORD, confirm=PASSWORD, timezone="Asia/Seoul")
         assert client.post("/register", data=form).status_code == 302
+        assert mail.send_due() == mail.Delivery(1, 0)
+        (message,) = inbox.to(email)
+        link = link_in(body_of(message), "/sign-up/")
+        assert client.post(link, data={"password": PASSWORD}).status_code == 302
         assert client.post("/profile", data=profile).status_code == 302
         auth.logout()
     auth.login(coordinator)
@@ -100,7 +108,7 @@ def _journey(client, auth, term, coordinator):
     client.post(f"/terms/{term.id}/enrollments", data={"enrollment_ids": ids, "action": "approved"})
     assert client.post(f"/terms/{term.id}/rounds", data=run_form()).status_code == 302
     page = client.post(f"/terms/{term.id}/rounds/1/publish", follow_redirects=True)
-    assert "Round 1 is published: 1 pairs." in page.get_data(as_text=True)
+    assert "Round 1 is published: 1 pair." in page.get_data(as_text=True)
     return people
 
 
@@ -114,9 +122,9 @@ def test_a_whole_journey_logs_no_address_name_or_password(
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
     with smtp_server() as (inbox, port):
         mail_to(port)
-        people = _journey(client, auth, term, coordinator)
+        people = _journey(client, auth, term, coordinator, inbox)
         assert mail.send_due() == mail.Delivery(2, 0)
-    assert len(inbox.messages) == 2
+    assert len(inbox.messages) == 4  # the sign-up links, then the partners
     assert any(r.name == "matcher.mail" for r in caplog.records)  # the worker did log
     secrets = [PASSWORD, coordinator.email, coordinator.display_name]
     for _role, email, name, _profile in people:

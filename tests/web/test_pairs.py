@@ -36,7 +36,8 @@ def test_volunteer_in_los_angeles_sees_her_student_in_her_zone(client, auth, pub
     # once daylight saving starts (Sunday 8 March 2099, inside the term)
     los_angeles, seoul = main.split("In Haneul’s time (Asia/Seoul)")
     assert "Mon 02:00–05:00" in los_angeles and "Wed 02:00–05:00" in los_angeles
-    assert "From 2099-03-09 (the clocks change)" in los_angeles
+    assert "Until Saturday 2099-03-07:" in los_angeles
+    assert "From Sunday 2099-03-08, when the clocks change in Los Angeles:" in los_angeles
     assert "Mon 03:00–06:00" in los_angeles
     assert "Mon 19:00–22:00" in seoul and "clocks change" not in seoul
     assert "Your common time each week: 9.0 hours" in main

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
-from matcher.models import User
+from matcher.models import Notification, User
 from matcher.services.accounts import authenticate
 from tests.helpers import PASSWORD
 
@@ -33,7 +33,7 @@ def delete_account(client, password, n=1):
 
 
 def register(app, term, email, n=1):
-    """Each registration from a new browser: a registered person is signed in."""
+    """Each registration from a new browser."""
     data = {
         "term_id": str(term.id),
         "role": "student",
@@ -97,21 +97,53 @@ def test_registration_is_limited_per_address(app, reset_limits, student):
     assert register(app, term, "new9@example.org", n=2).status_code == 302
 
 
-def test_registration_is_limited_per_email_across_addresses(app, reset_limits, student):
+@pytest.mark.parametrize("known", [True, False])
+def test_registration_is_limited_per_email_across_addresses(app, reset_limits, student, known):
+    """Every try counts (each sends an email), for a known address as for a new one."""
     reset_limits(ACCOUNT_RATE_LIMIT="3 per minute")
     term = student.enrollments[0].term
-    codes = [register(app, term, student.email, n=n).status_code for n in range(1, 5)]
-    assert codes == [200, 200, 200, 429]  # "already exists", then no more tries
-    assert register(app, term, "fresh@example.org", n=9).status_code == 302
-    assert db.session.scalar(select(func.count(User.id)).where(User.role == "student")) == 2
+    email = student.email if known else "fresh@example.org"
+    codes = [register(app, term, email, n=n).status_code for n in range(1, 5)]
+    assert codes == [302, 302, 302, 429]
+    assert register(app, term, "other@example.org", n=9).status_code == 302
+    queued = db.session.scalar(select(func.count(Notification.id)))
+    assert queued == 4  # three for `email`, one for the other address
 
 
-def test_registration_counts_only_refused_tries_per_email(app, reset_limits, student):
-    reset_limits(ACCOUNT_RATE_LIMIT="1 per minute")
+def forgot(client, email, n=1):
+    return client.post("/password/forgot", data={"email": email}, **address(n))
+
+
+def test_forgotten_password_is_limited_per_address(client, reset_limits, student):
+    reset_limits(LOGIN_RATE_LIMIT="3 per minute")
+    codes = [forgot(client, f"someone{n}@example.org").status_code for n in range(4)]
+    assert codes == [302, 302, 302, 429]
+    assert forgot(client, student.email, n=2).status_code == 302
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_emails_to_one_address_add_up_across_forms(app, client, reset_limits, student, known):
+    """Registration, forgotten password and the sign-up link again share one budget per
+    address typed: nobody fills someone's mailbox, known or not."""
+    reset_limits(ACCOUNT_RATE_LIMIT="3 per minute")
+    email = student.email if known else "fresh@example.org"
     term = student.enrollments[0].term
-    assert register(app, term, "first@example.org", n=1).status_code == 302
-    assert register(app, term, "first@example.org", n=2).status_code == 200  # taken
-    assert register(app, term, "first@example.org", n=3).status_code == 429
+    assert register(app, term, email, n=1).status_code == 302
+    assert forgot(client, email, n=2).status_code == 302
+    again = client.post("/sign-up/again", data={"email": email}, **address(3))
+    assert again.status_code == 302
+    assert forgot(client, email, n=4).status_code == 429
+    assert register(app, term, email, n=5).status_code == 429
+    assert forgot(client, "someone.else@example.org", n=6).status_code == 302
+
+
+def test_a_new_email_address_is_limited_per_account(signed_in, reset_limits, student):
+    reset_limits(ACCOUNT_RATE_LIMIT="2 per minute")
+    data = {"email": "new@example.org", "password": WRONG}
+    codes = [
+        signed_in.post("/account/email", data=data, **address(n)).status_code for n in (1, 2, 3)
+    ]
+    assert codes == [200, 200, 429]
 
 
 # Password change and account deletion: the signed-in person guesses the password

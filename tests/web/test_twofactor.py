@@ -203,6 +203,7 @@ def route_values(published, coordinator) -> dict[str, object]:
         "request_id": 1,
         "action": "lock",
         "filename": "css/app.css",
+        "token": "an-emailed-link",
     }
 
 

@@ -103,6 +103,63 @@ class ChangePasswordForm(Form):
     confirm = _confirm()
 
 
+class EmailForm(Form):
+    """Forgotten password, the sign-up link again: an address, the same answer for any."""
+
+    email = _email()
+
+
+class FinishSignUpForm(Form):
+    password = PasswordField(
+        _l("The password you chose"), validators=[DataRequired(_l("Enter your password."))]
+    )
+
+
+class NewPasswordForm(Form):
+    """Choosing a password from an emailed link (a reset, or a coordinator's invitation)."""
+
+    password = _new_password(_l("New password"))
+    confirm = _confirm()
+
+
+class ChangeEmailForm(Form):
+    email = EmailField(
+        _l("New email address"),
+        validators=[
+            DataRequired(_l("Enter your new email address.")),
+            Email(_l("Enter a valid email address, like name@example.org.")),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        _l("Your password, to confirm"), validators=[DataRequired(_l("Enter your password."))]
+    )
+
+
+class InviteCoordinatorForm(Form):
+    display_name = StringField(
+        _l("Their name"),
+        validators=[
+            DataRequired(_l("Enter the name the new coordinator is called by.")),
+            Length(max=80),
+        ],
+    )
+    email = EmailField(
+        _l("Their email"),
+        validators=[
+            DataRequired(_l("Enter their email address.")),
+            Email(_l("Enter a valid email address, like name@example.org.")),
+            Length(max=254),
+        ],
+    )
+    locale = RadioField(
+        _l("Language of the invitation"),
+        choices=choices({"en": "English", "ko": "한국어"}),
+        default="en",
+        validators=[InputRequired(_l("Choose the language of the invitation."))],
+    )
+
+
 class DeleteAccountForm(Form):
     password = PasswordField(
         _l("Your password, to confirm"), validators=[DataRequired(_l("Enter your password."))]

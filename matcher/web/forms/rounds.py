@@ -22,12 +22,12 @@ _WEIGHT = {
 
 
 class RoundSettingsForm(Form):
-    weight_overlap = IntegerField(_l("Common time"), default=30, **_WEIGHT)
-    weight_interests = IntegerField(_l("Shared interests"), default=15, **_WEIGHT)
-    weight_goals = IntegerField(_l("Goals the tutor supports"), default=20, **_WEIGHT)
-    weight_level = IntegerField(_l("Level fit"), default=15, **_WEIGHT)
-    weight_gender = IntegerField(_l("Gender preference"), default=10, **_WEIGHT)
-    weight_continuity = IntegerField(_l("Same partner as last term"), default=10, **_WEIGHT)
+    weight_overlap = IntegerField(labels.CRITERION_NAMES["overlap"], default=30, **_WEIGHT)
+    weight_interests = IntegerField(labels.CRITERION_NAMES["interests"], default=15, **_WEIGHT)
+    weight_goals = IntegerField(labels.CRITERION_NAMES["goals"], default=20, **_WEIGHT)
+    weight_level = IntegerField(labels.CRITERION_NAMES["level"], default=15, **_WEIGHT)
+    weight_gender = IntegerField(labels.CRITERION_NAMES["gender"], default=10, **_WEIGHT)
+    weight_continuity = IntegerField(labels.CRITERION_NAMES["continuity"], default=10, **_WEIGHT)
     min_overlap_hours = FiniteDecimalField(
         _l("Minimum common time (hours a week)"),
         default=2,
@@ -39,12 +39,7 @@ class RoundSettingsForm(Form):
     )
     objective = RadioField(
         _l("Objective"),
-        choices=labels.choices(
-            {
-                "best": _l("Best total: the highest sum of scores"),
-                "fair": _l("Fairest: the best lowest score first, then the best total"),
-            }
-        ),
+        choices=labels.choices(labels.OBJECTIVE_CHOICES),
         default="best",
     )
     lock_continue_partner = BooleanField(

@@ -4,9 +4,12 @@ import datetime as dt
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from matcher.models import Role
+from matcher.services.people import LONGEST_SEARCH, PeopleQuery
 from matcher.services.terms import TermData
 from matcher.web import labels
 from matcher.web.converters import parse_id
@@ -73,20 +76,68 @@ class TermForm(Form):
         )
 
 
-class EnrollmentActionForm(Form):
-    """Approve, withdraw or reset one or several applications."""
+def _anything(mapping: dict[Any, Any], anything: Any) -> list[SelectChoice]:
+    return [SelectChoice("", anything), *labels.choices(mapping)]
 
-    enrollment_ids = MultiCheckboxField(coerce=parse_id, choices=[])
-    action = SelectField(
-        choices=labels.choices(
-            {
-                "approved": _l("Approve"),
-                "withdrawn": _l("Withdraw"),
-                "applied": _l("Back to applied"),
-            }
-        ),
+
+class PeopleFilterFields:
+    """The people table's search and filters: the page's query string, and the bulk form's
+    hidden fields when it acts on everyone they match."""
+
+    q = StringField(
+        _l("Search"),
+        validators=[Optional(), Length(max=LONGEST_SEARCH)],
+        description=_l("A name, an email address, or a short id such as #41."),
+    )
+    role = SelectField(
+        _l("Who"),
+        choices=[
+            SelectChoice("", _l("Everyone")),
+            SelectChoice(Role.STUDENT.value, _l("Students")),
+            SelectChoice(Role.VOLUNTEER.value, _l("Volunteers")),
+        ],
+        default="",
+    )
+    status = SelectField(
+        _l("Application"), choices=_anything(labels.ENROLLMENT_STATUSES, _l("Any")), default=""
+    )
+    show = SelectField(
+        _l("Only"), choices=_anything(labels.PEOPLE_FILTERS, _l("No other filter")), default=""
     )
 
+    def people_query(self) -> PeopleQuery:
+        fields: Any = self
+        return PeopleQuery(
+            search=(fields.q.data or "").strip(),
+            role=fields.role.data or "",
+            status=fields.status.data or "",
+            show=fields.show.data or "",
+        )
+
+
+class PeopleFilterForm(PeopleFilterFields, Form):
+    """Read from the query string: a GET form that only reads."""
+
+    class Meta:
+        csrf = False
+
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=10**9)])
+
+
+class EnrollmentActionForm(PeopleFilterFields, Form):
+    """Approve, withdraw, reset or remind the people ticked, or everyone the search and
+    filters (sent again as hidden fields) match."""
+
+    enrollment_ids = MultiCheckboxField(coerce=parse_id, choices=[])
+    all_matching = BooleanField()
+    action = SelectField(choices=labels.choices(labels.BULK_ACTIONS))
+
     def validate_enrollment_ids(self, field: Any) -> None:
-        if not field.data:
+        if not field.data and not self.all_matching.data:
             raise ValidationError(_l("Tick at least one person first."))
+
+    def kept_filters(self) -> dict[str, str]:
+        """The filters to go back to after the action."""
+        query = self.people_query()
+        kept = {"q": query.search, "role": query.role, "status": query.status, "show": query.show}
+        return {key: value for key, value in kept.items() if value}
