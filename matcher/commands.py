@@ -12,7 +12,16 @@ from flask import Flask
 from matcher import engine
 from matcher.mail import send_mail_command
 from matcher.models import Term
-from matcher.services import ServiceError, accounts, checkins, demo, publishing, rounds, terms
+from matcher.services import (
+    ServiceError,
+    accounts,
+    checkins,
+    demo,
+    erasure,
+    publishing,
+    rounds,
+    terms,
+)
 from matcher.web.util import use_case
 
 
@@ -124,12 +133,40 @@ def send_check_ins() -> None:
     click.echo(f"{queued} check-in emails queued (the send-mail worker sends them).")
 
 
+class _DryRun(Exception):
+    """Rolls the purge back after counting (the use case rolls back on any exception)."""
+
+
+@click.command("purge-term")
+@click.argument("term_name")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
+def purge_term(term_name: str, dry_run: bool) -> None:
+    """Remove the personal data of the closed term TERM_NAME (or its id), in one transaction.
+
+    The term and its anonymous figures stay; the accounts of people in no later term go.
+    """
+    term = _term(term_name)
+    name = term.name
+    try:
+        with command_use_case():
+            removed = erasure.purge_term(term)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        click.echo(f"Dry run: purging {name} would remove (nothing was changed):")
+    else:
+        click.echo(f"Purged the personal data of {name}:")
+    for kind, words in erasure.PURGED_KINDS.items():
+        click.echo(f"  {removed.get(kind, 0):6d}  {words}")
+
+
 def register(app: Flask) -> None:
     for command in (
         create_coordinator,
         demo_data,
         run_round,
         publish_round,
+        purge_term,
         send_mail_command,
         send_check_ins,
     ):

@@ -17,6 +17,7 @@ import shutil
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -369,3 +370,50 @@ def confirm_import(client: Any, term: Any, response: Any) -> Any:
     token = upload_id(response)
     assert token, "the preview offers no confirmation"
     return client.post(f"/terms/{term.id}/import/confirm", data={"upload_id": token})
+
+
+# Deletion that deletes
+
+
+@dataclass
+class Search:
+    """Where needles were found: {"table.column": [needles]}, and how much was read."""
+
+    found: dict[str, list[str]]
+    tables: int
+    columns: int
+    rows: int
+
+
+def search_every_table(*needles: str) -> Search:
+    """Read every row of every table, every text and JSON column, for any of `needles`
+    (case-insensitive)."""
+    import json
+
+    from sqlalchemy import JSON, String, select
+
+    from matcher.extensions import db
+    from matcher.models import Base
+
+    search = Search({}, 0, 0, 0)
+    wanted = [n.lower() for n in needles if n]
+    for table in Base.metadata.sorted_tables:
+        search.tables += 1
+        texts = [c for c in table.columns if isinstance(c.type, String | JSON)]
+        search.columns += len(texts)
+        if not texts:
+            continue
+        for row in db.session.execute(select(*texts)):
+            search.rows += 1
+            for column, value in zip(texts, row, strict=True):
+                if value is None:
+                    continue
+                text = (
+                    value
+                    if isinstance(value, str)
+                    else json.dumps(value, ensure_ascii=False, default=str)
+                )
+                hits = [n for n in wanted if n in text.lower()]
+                if hits:
+                    search.found.setdefault(f"{table.name}.{column.name}", []).extend(hits)
+    return search

@@ -112,8 +112,10 @@ class RoundPair(Base):
     round_id: Mapped[int] = mapped_column(
         ForeignKey("match_round.id", ondelete="CASCADE"), index=True
     )
-    student_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    # None: the person deleted their account ("a person who left"); the row keeps the
+    # round's figures (services/erasure.py empties what described them).
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     score: Mapped[float]
     overlap_hours: Mapped[float]
     breakdown: Mapped[list[Any]] = mapped_column(default=list)

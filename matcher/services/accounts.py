@@ -9,19 +9,22 @@ link is a single-use token (services/tokens.py), sent by the mail worker (matche
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, func, null, select, update
+from sqlalchemy import exists, func, null, select
 
 from matcher.extensions import db
 from matcher.models import (
     EmailToken,
     EndReason,
     Enrollment,
+    Notification,
     NotificationKind,
     Role,
     StudentProfile,
@@ -31,7 +34,7 @@ from matcher.models import (
     VolunteerProfile,
 )
 from matcher.models.user import new_session_token
-from matcher.services import audit, leaving, outbox, tokens
+from matcher.services import audit, erasure, leaving, outbox, pairs, tokens
 from matcher.services.errors import ServiceError
 from matcher.services.timezones import check_timezone
 
@@ -418,8 +421,11 @@ def set_locale(user: User, locale: str) -> None:
     user.locale = locale
 
 
-def export_own_data(user: User) -> dict[str, object]:
-    """Everything the service keeps about a person, for them to download."""
+def export_own_data(user: User, today: dt.date) -> dict[str, object]:
+    """Everything the service keeps about a person, for them to download: their account,
+    profile, applications, pairs as they see them (the partner cards), their re-match
+    requests and the emails sent to them. Never what only coordinators see (the notes, the
+    legal name) nor more of a partner than the partner card shows."""
     profile = user.profile
     data: dict[str, object] = {
         "email": user.email,
@@ -427,25 +433,63 @@ def export_own_data(user: User) -> dict[str, object]:
         "role": user.role,
         "locale": user.locale,
         "timezone": user.timezone,
-        "created_at": user.created_at.isoformat(),
+        "created_at": user.created_at,
         "applications": [
             {"term": e.term.name, "status": e.status, "continue": e.continue_partner}
             for e in user.enrollments
         ],
+        "pairs": [dataclasses.asdict(card) for card in pairs.partner_cards(user, today)],
+        "ended_pairs": [
+            {"term": term, "started_on": pair.started_on, "ended_on": pair.ended_on}
+            for pair, term in pairs.ended_pairs_of(user)
+        ],
+        "rematch_requests": [
+            {
+                "term": term,
+                "reason": request.reason,
+                "created_at": request.created_at,
+                "resolved_at": request.resolved_at,
+            }
+            for request, term in pairs.requests_of(user)
+        ],
+        "notifications": [
+            {"kind": n.kind, "created_at": n.created_at, "sent_at": n.sent_at}
+            for n in db.session.scalars(
+                select(Notification)
+                .where(Notification.user_id == user.id)
+                .order_by(Notification.created_at, Notification.id)
+            )
+        ],
     }
     if profile is not None:
-        columns = [c.key for c in profile.__table__.columns if c.key not in ("id", "user_id")]
         data["profile"] = {
-            key: (value.isoformat() if hasattr(value, "isoformat") else value)
-            for key in columns
-            for value in [getattr(profile, key)]
+            key: getattr(profile, key)
+            for key in (c.key for c in profile.__table__.columns)
+            if key not in _NOT_EXPORTED
         }
-    return data
+    return _plain(data)  # type: ignore[return-value]
+
+
+# Profile columns the download leaves out: ids, and what only coordinators see.
+_NOT_EXPORTED = frozenset({"id", "user_id", "legal_name", "notes"})
+
+
+def _plain(value: object) -> object:
+    """`value` as JSON can hold it: dates in ISO 8601, tuples as lists, enums as values."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
 
 
 def delete_account(user: User, password: str, *, today: dt.date | None = None) -> None:
-    """Delete a person and everything about them (profile, enrollments); their pairs end
-    (the partners are told) and stay, without them, so that the term's counts hold."""
+    """Delete a person and everything about them (services.erasure); their pairs
+    end (the partners are told) and stay, without them, so that the term's counts hold."""
     if not password_matches(user.password_hash, password):
         raise ServiceError(_("Your password is not right."), "password")
     if user.role == Role.COORDINATOR:
@@ -459,28 +503,4 @@ def delete_account(user: User, password: str, *, today: dt.date | None = None) -
     )
 
     audit.record(None, "account.deleted", role=user.role)
-    _delete_pairs_of(user.id)
-    db.session.delete(user)
-    db.session.flush()
-
-
-def _delete_pairs_of(user_id: int) -> None:
-    """Rows that name the person in matching (explicitly: SQLite does not enforce cascades).
-
-    Their pairs stay, ended, with an empty side (ON DELETE SET NULL): a person who left.
-    """
-    from matcher.models import Notification, Pair, PairConstraint, RematchRequest, RoundPair
-
-    pair_ids = select(Pair.id).where((Pair.student_id == user_id) | (Pair.volunteer_id == user_id))
-    db.session.execute(
-        delete(RematchRequest).where(
-            RematchRequest.pair_id.in_(pair_ids) | (RematchRequest.requested_by_id == user_id)
-        )
-    )
-    for column in (Pair.student_id, Pair.volunteer_id, Pair.ended_by_id):
-        db.session.execute(update(Pair).where(column == user_id).values({column: None}))
-    for model in (RoundPair, PairConstraint):
-        db.session.execute(
-            delete(model).where((model.student_id == user_id) | (model.volunteer_id == user_id))
-        )
-    db.session.execute(delete(Notification).where(Notification.user_id == user_id))
+    erasure.forget_person(user)

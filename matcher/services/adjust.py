@@ -56,6 +56,8 @@ def lock_pair(round_: MatchRound, student_id: int, *, by: User) -> None:
     pair = _pair_of_student(round_, student_id)
     if pair is None:
         raise ServiceError(_("This student has no pair in this round to lock."))
+    if pair.volunteer_id is None:
+        raise ServiceError(_("This student's volunteer has left: the pair cannot be kept."))
     pair.locked = True
     set_constraint(
         round_.term_id,
@@ -232,6 +234,8 @@ def swap(round_: MatchRound, first: int, second: int, *, by: User, reason: str =
         raise ServiceError(_("Choose two different students who both have a partner."))
     if a.locked or b.locked:
         raise ServiceError(_("A locked pair cannot be swapped. Unlock it first."))
+    if a.volunteer_id is None or b.volunteer_id is None:
+        raise ServiceError(_("This student's volunteer has left: the pair cannot be kept."))
     people = thaw(round_.snapshot)
     new_a = _evaluate(round_, people, first, b.volunteer_id)
     new_b = _evaluate(round_, people, second, a.volunteer_id)
@@ -240,6 +244,7 @@ def swap(round_: MatchRound, first: int, second: int, *, by: User, reason: str =
     for pair, evaluation in ((a, new_a), (b, new_b)):
         for key, value in _round_pair(evaluation, PairOrigin.SWAPPED, reason).items():
             setattr(pair, key, value)
+        assert pair.student_id is not None and pair.volunteer_id is not None
         keep_made_in_round(
             round_.term_id,
             pair.student_id,
@@ -281,7 +286,11 @@ def alternatives(
             student_id=engine_id(student_id) if student_id is not None else None,
             volunteer_id=engine_id(volunteer_id) if volunteer_id is not None else None,
             forbids=forbids,
-            pairs=[(engine_id(p.student_id), engine_id(p.volunteer_id)) for p in round_.pairs],
+            pairs=[
+                (engine_id(p.student_id), engine_id(p.volunteer_id))
+                for p in round_.pairs
+                if p.student_id is not None and p.volunteer_id is not None  # not who left
+            ],
             limit=8,
         )
     except engine.EngineError as error:

@@ -199,6 +199,30 @@ def own_pairs(user: User) -> list[Pair]:
     return _own_pairs(user)
 
 
+def ended_pairs_of(user: User) -> list[tuple[Pair, str]]:
+    """The person's ended pairs, with their term's name (for their own data download)."""
+    column = Pair.student_id if user.role == Role.STUDENT else Pair.volunteer_id
+    query = (
+        select(Pair, Term.name)
+        .join(Term, Term.id == Pair.term_id)
+        .where(column == user.id, Pair.status == PairStatus.ENDED)
+        .order_by(Pair.id)
+    )
+    return [(pair, name) for pair, name in db.session.execute(query)]
+
+
+def requests_of(user: User) -> list[tuple[RematchRequest, str]]:
+    """The re-match requests the person made, with their term's name."""
+    query = (
+        select(RematchRequest, Term.name)
+        .join(Pair, Pair.id == RematchRequest.pair_id)
+        .join(Term, Term.id == Pair.term_id)
+        .where(RematchRequest.requested_by_id == user.id)
+        .order_by(RematchRequest.created_at, RematchRequest.id)
+    )
+    return [(request, name) for request, name in db.session.execute(query)]
+
+
 def own_pair(user: User, pair_id: int) -> Pair | None:
     """The pair if it is one of the person's own active published pairs, else None."""
     return next(iter(_own_pairs(user, Pair.id == pair_id)), None)
@@ -310,8 +334,9 @@ def _cell(value: object) -> str:
     return "'" + text if formula else text
 
 
-def export_csv(term: Term, *, by: User) -> str:
-    """The term's active pairs as CSV with a byte-order mark; never legal names."""
+def export_csv(term: Term) -> str:
+    """The term's active pairs as CSV with a byte-order mark; never legal names (the page
+    that serves it records the export in the audit log, as every coordinator read)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
@@ -333,5 +358,4 @@ def export_csv(term: Term, *, by: User) -> str:
                 pair.started_on.isoformat(),
             )
         )
-    audit.record(by, "pairs.exported", term_id=term.id)
     return out.getvalue()

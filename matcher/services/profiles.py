@@ -194,9 +194,3 @@ def update_profile(
     if enrollment is not None:
         enrollment.continue_partner = continue_partner
     audit.record(user, "profile.updated", subject=user)
-
-
-def record_profile_view(coordinator: User, person: User, term_id: int | None) -> None:
-    """Audit a coordinator opening someone's profile (recorded for students' profiles)."""
-    if person.role == Role.STUDENT:
-        audit.record(coordinator, "student_profile.viewed", subject=person, term_id=term_id)

@@ -110,6 +110,8 @@ def _publish(term: Term, round_: MatchRound, *, by: User, today: dt.date) -> lis
     for rp in round_.pairs:
         if rp.origin == PairOrigin.KEPT:  # a re-match keeps the active pairs as they are
             continue
+        if rp.student_id is None or rp.volunteer_id is None:  # with a person who left
+            continue
         load[rp.volunteer_id] += 1
         if load[rp.volunteer_id] > capacity.get(rp.volunteer_id, 1):
             names = thaw(round_.snapshot).names

@@ -54,15 +54,11 @@ def round_inputs(round_: MatchRound) -> RoundInputs:
     assert term is not None
     people = thaw(round_.snapshot)
     pairs = tuple(
-        engine.Pair(
-            engine_id(p.student_id),
-            engine_id(p.volunteer_id),
-            p.score,
-            p.overlap_hours,
-            engine.PairOrigin(p.origin),
-        )
+        engine.Pair(student, volunteer, p.score, p.overlap_hours, engine.PairOrigin(p.origin))
         for p in round_.pairs
-        if engine_id(p.student_id) in people.names and engine_id(p.volunteer_id) in people.names
+        if p.student_id is not None and p.volunteer_id is not None  # else: a person who left
+        for student, volunteer in [(engine_id(p.student_id), engine_id(p.volunteer_id))]
+        if student in people.names and volunteer in people.names
     )
     paired = {p.student_id for p in pairs}
     unmatched = tuple(  # as the round said, for the students still unmatched

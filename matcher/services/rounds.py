@@ -293,11 +293,24 @@ def refresh_figures(round_: MatchRound) -> None:
     round_.mean_score = round(sum(scores) / len(scores), 1) if scores else None
 
 
+def left_label() -> str:
+    """How the pages name someone who deleted their account (or whose term was purged)."""
+    return _("a person who left")
+
+
+def _name_of(names: dict[str, str], user_id: int | None) -> str:
+    return left_label() if user_id is None else names.get(engine_id(user_id), "?")
+
+
 @dataclass
 class PairRow:
     pair: RoundPair
     student_name: str
     volunteer_name: str
+
+    @property
+    def with_someone_who_left(self) -> bool:
+        return self.pair.student_id is None or self.pair.volunteer_id is None
 
 
 @dataclass
@@ -305,7 +318,7 @@ class UnmatchedRow:
     """An unmatched person: the engine's reason code and facts (the page words them in the
     reader's language) and the sentence stored with them (said when the code is unknown)."""
 
-    user_id: int
+    user_id: int | None  # None: a person who left
     name: str
     reason: str
     code: str = ""
@@ -327,10 +340,9 @@ class RoundView:
 def view_round(round_: MatchRound) -> RoundView:
     """The round with names, the unmatched with reasons, and the score histogram."""
     people = thaw(round_.snapshot)
-    name = people.names.get
     rows = [
-        PairRow(p, name(engine_id(p.student_id), "?"), name(engine_id(p.volunteer_id), "?"))
-        for p in sorted(round_.pairs, key=lambda p: (-p.score, p.student_id))
+        PairRow(p, _name_of(people.names, p.student_id), _name_of(people.names, p.volunteer_id))
+        for p in sorted(round_.pairs, key=lambda p: (-p.score, p.student_id or 0, p.id or 0))
     ]
     reasons = {
         u["id"]: u
@@ -343,16 +355,23 @@ def view_round(round_: MatchRound) -> RoundView:
         found = reasons.get(person.id, changed)
         return UnmatchedRow(
             int(person.id),
-            name(person.id, person.display_name),
+            people.names.get(person.id, person.display_name),
             str(found.get("text", "")),
             str(found.get("reason", "")),
             dict(found.get("facts") or {}),
         )
 
-    paired_students = {engine_id(p.student_id) for p in round_.pairs}
-    paired_volunteers = {engine_id(p.volunteer_id) for p in round_.pairs}
+    paired_students = {engine_id(p.student_id) for p in round_.pairs if p.student_id}
+    paired_volunteers = {engine_id(p.volunteer_id) for p in round_.pairs if p.volunteer_id}
     unmatched_s = [row(s) for s in people.students if s.id not in paired_students]
     unmatched_v = [row(v) for v in people.volunteers if v.id not in paired_volunteers]
+    # People who left keep their place in the figures: a paired one shows in their pair (a
+    # volunteer who left with several students is counted once per pair, so the count of
+    # unmatched volunteers who left is exact when volunteers take one student).
+    left = (sum(p.student_id is None for p in round_.pairs), people.left_students)
+    unmatched_s += [UnmatchedRow(None, left_label(), "")] * max(0, left[1] - left[0])
+    left = (sum(p.volunteer_id is None for p in round_.pairs), people.left_volunteers)
+    unmatched_v += [UnmatchedRow(None, left_label(), "")] * max(0, left[1] - left[0])
     bins = [0] * HISTOGRAM_BINS
     for p in round_.pairs:
         bins[min(int(p.score // (100 / HISTOGRAM_BINS)), HISTOGRAM_BINS - 1)] += 1
@@ -380,19 +399,20 @@ def compare_rounds(a: MatchRound, b: MatchRound) -> Comparison:
     if a.term_id != b.term_id:
         raise ServiceError(_("Only rounds of the same term can be compared."))
     names = {**thaw(a.snapshot).names, **thaw(b.snapshot).names}
-    in_a = {p.student_id: p.volunteer_id for p in a.pairs}
-    in_b = {p.student_id: p.volunteer_id for p in b.pairs}
+    # Students who left cannot be told apart: their pairs are not compared.
+    in_a = {p.student_id: p.volunteer_id for p in a.pairs if p.student_id is not None}
+    in_b = {p.student_id: p.volunteer_id for p in b.pairs if p.student_id is not None}
     nobody = "—"
     differences = []
     for student in sorted(set(in_a) | set(in_b), key=lambda s: names.get(engine_id(s), "")):
-        va, vb = in_a.get(student), in_b.get(student)
-        if va != vb:
-            differences.append(
-                (
-                    names.get(engine_id(student), "?"),
-                    names.get(engine_id(va), "?") if va else nobody,
-                    names.get(engine_id(vb), "?") if vb else nobody,
-                )
+        if student in in_a and student in in_b and in_a[student] == in_b[student]:
+            continue
+        differences.append(
+            (
+                _name_of(names, student),
+                _name_of(names, in_a[student]) if student in in_a else nobody,
+                _name_of(names, in_b[student]) if student in in_b else nobody,
             )
-    same = sum(1 for s, v in in_a.items() if in_b.get(s) == v)
+        )
+    same = sum(1 for s, v in in_a.items() if s in in_b and in_b[s] == v)
     return Comparison(a, b, differences, same)

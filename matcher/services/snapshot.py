@@ -16,7 +16,13 @@ from matcher.models import Enrollment, EnrollmentStatus, Pair, Role, Term, User
 from matcher.services.naming import label_of, person_label, place
 from matcher.services.profiles import completeness, engine_id, engine_person
 
-__all__ = ["TermPeople", "engine_id", "freeze", "term_people", "thaw"]
+__all__ = ["TermPeople", "engine_id", "freeze", "is_placeholder", "term_people", "thaw"]
+
+
+def is_placeholder(entry: dict[str, Any]) -> bool:
+    """A snapshot's or result's `{"id": "left-N", "left": true}`: someone who deleted their
+    account (or whose term was purged), known only as a person who left (services.erasure)."""
+    return bool(entry.get("left"))
 
 
 @dataclass
@@ -29,6 +35,9 @@ class TermPeople:
     # "Mirae · #41 · Seoul"), so that people with the same display name are told apart.
     names: dict[str, str]
     excluded: list[dict[str, Any]]  # {"user_id", "display_name", "label", "role", "reason"}
+    # People who left since the round ran: placeholders in its students and volunteers.
+    left_students: int = 0
+    left_volunteers: int = 0
 
     def ids(self) -> set[str]:
         """Engine ids of everyone taking part."""
@@ -121,13 +130,24 @@ def freeze(people: TermPeople) -> dict[str, Any]:
 
 
 def thaw(snapshot: dict[str, Any]) -> TermPeople:
-    students = [person_from(Student, s) for s in snapshot["students"]]
-    volunteers = [person_from(Volunteer, v) for v in snapshot["volunteers"]]
+    """The round's people as the engine saw them; people who left are only counted."""
+    students = [person_from(Student, s) for s in snapshot["students"] if not is_placeholder(s)]
+    volunteers = [
+        person_from(Volunteer, v) for v in snapshot["volunteers"] if not is_placeholder(v)
+    ]
     everyone: list[Student | Volunteer] = [*students, *volunteers]
     names = {p.id: person_label(p.display_name, p.id, place(p.city, p.timezone)) for p in everyone}
     excluded = [
         # Snapshots from before labels: the name and the short id.
         {"label": person_label(e["display_name"], e["user_id"]), **e}
         for e in snapshot.get("excluded", [])
+        if not is_placeholder(e)
     ]
-    return TermPeople(students, volunteers, names, excluded)
+    return TermPeople(
+        students,
+        volunteers,
+        names,
+        excluded,
+        left_students=sum(map(is_placeholder, snapshot["students"])),
+        left_volunteers=sum(map(is_placeholder, snapshot["volunteers"])),
+    )

@@ -222,7 +222,7 @@ def account() -> str:
 @bp.get("/account/data.json")
 @role_required()
 def download_data() -> Response:
-    response = jsonify(accounts.export_own_data(current_user))
+    response = jsonify(accounts.export_own_data(current_user, today()))
     response.headers["Content-Disposition"] = 'attachment; filename="my-matcher-data.json"'
     return response
 

@@ -20,6 +20,8 @@ from flask_babel import gettext as _
 
 from matcher.engine import Interval, explain
 from matcher.services import profiles
+from matcher.services.erasure import LEFT_IN_ENGINE_TEXT
+from matcher.services.rounds import left_label
 from matcher.web import labels
 from matcher.web.filters import city
 
@@ -242,6 +244,7 @@ def violation(item: Any) -> str:
 def _names(facts: Mapping[str, Any]) -> str:
     """The first three names of the compatible people, and how many more there are."""
     names = [str(n) for n in list(facts.get("names", []))[:3]]
+    names = [left_label() if n == LEFT_IN_ENGINE_TEXT else n for n in names]  # deleted
     more = int(facts.get("count", len(names))) - len(names)
     if more > 0:
         names.append(ngettext("%(num)d more", "%(num)d more", more))

@@ -15,7 +15,15 @@ from matcher.web.access import role_required
 from matcher.web.forms import attach_error
 from matcher.web.forms.checkins import CheckInForm, OneTapForm
 from matcher.web.forms.rounds import EndPairForm, PersonForm, RematchRequestForm, RoundSettingsForm
-from matcher.web.util import attempt, flash_form_errors, found_or_404, term_or_404, today, use_case
+from matcher.web.util import (
+    attempt,
+    flash_form_errors,
+    found_or_404,
+    record_read,
+    term_or_404,
+    today,
+    use_case,
+)
 
 bp = Blueprint("pairs", __name__)
 paired = role_required(Role.STUDENT, Role.VOLUNTEER)
@@ -98,6 +106,7 @@ def request_rematch(pair_id: int) -> BaseResponse:
 @coordinators
 def published(term_id: int) -> str:
     term = term_or_404(term_id)
+    record_read("read.pairs", term)
     return render_template(
         "rounds/pairs.html",
         term=term,
@@ -177,8 +186,8 @@ def dismiss(term_id: int, request_id: int) -> BaseResponse:
 @coordinators
 def export(term_id: int) -> Response:
     term = term_or_404(term_id)
-    with use_case():
-        text = pairs.export_csv(term, by=current_user)
+    record_read("read.pairs_csv", term)
+    text = pairs.export_csv(term)
     return Response(
         text,
         mimetype="text/csv; charset=utf-8",

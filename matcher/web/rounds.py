@@ -16,7 +16,15 @@ from matcher.web import explain_words
 from matcher.web.access import guard_blueprint
 from matcher.web.converters import id_arg
 from matcher.web.forms.rounds import PersonForm, RoundSettingsForm
-from matcher.web.util import attempt, flash_form_errors, found_or_404, term_or_404, today, use_case
+from matcher.web.util import (
+    attempt,
+    flash_form_errors,
+    found_or_404,
+    record_read,
+    term_or_404,
+    today,
+    use_case,
+)
 
 bp = Blueprint("rounds", __name__, url_prefix="/terms/<int:term_id>")
 guard_blueprint(bp, Role.COORDINATOR)
@@ -52,6 +60,7 @@ def run(term_id: int) -> BaseResponse:
 @bp.get("/rounds/<int:number>")
 def show(term_id: int, number: int) -> str:
     term, round_ = term_or_404(term_id), _round(term_id, number)
+    record_read("read.round", term, round=number)
     return render_template(
         "rounds/show.html",
         term=term,
@@ -135,6 +144,13 @@ def alternatives(term_id: int, number: int) -> str | BaseResponse:
     except ServiceError as error:
         flash(error.message, "error")
         return _back(round_)
+    record_read(
+        "read.alternatives",
+        term_or_404(term_id),
+        round=number,
+        student=student_id,
+        volunteer=volunteer_id,
+    )
     view = rounds.view_round(round_)
     person_id = student_id if student_id is not None else volunteer_id
     return render_template(
@@ -156,7 +172,9 @@ def compare(term_id: int) -> str:
     b = rounds.get_round(term, id_arg("b") or 0)
     if a is None or b is None:
         abort(404)
-    return render_template("rounds/compare.html", term=term, comparison=rounds.compare_rounds(a, b))
+    comparison = rounds.compare_rounds(a, b)
+    record_read("read.comparison", term, rounds=[a.number, b.number])
+    return render_template("rounds/compare.html", term=term, comparison=comparison)
 
 
 @bp.post("/rounds/<int:number>/publish")

@@ -36,6 +36,7 @@ from matcher.web.util import (
     attempt,
     flash_form_errors,
     found_or_404,
+    record_read,
     term_or_404,
     today,
     use_case,
@@ -91,6 +92,7 @@ def show(term_id: int) -> str:
             people.find_people(term, filters.people_query()), filters.page.data or 1
         )
     at_risk = checkins.pairs_at_risk(term, today())
+    record_read("read.term_people", term)
     return render_template(
         "terms/show.html",
         term=term,
@@ -207,8 +209,7 @@ def _flash_outcome(action: str, outcome: people.BulkOutcome) -> None:
 def person(term_id: int, enrollment_id: int) -> str:
     term = term_or_404(term_id)
     enrollment = found_or_404(terms.term_enrollment(term, enrollment_id))
-    with use_case():
-        profiles.record_profile_view(current_user, enrollment.user, term.id)
+    record_read("read.person", term, subject=enrollment.user)
     return render_template(
         "terms/person.html",
         term=term,

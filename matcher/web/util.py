@@ -9,10 +9,11 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash, url_for
+from flask_login import current_user
 
 from matcher.extensions import db
-from matcher.models import Term
-from matcher.services import ServiceError, terms
+from matcher.models import Term, User
+from matcher.services import ServiceError, audit, terms
 
 T = TypeVar("T")
 
@@ -31,6 +32,22 @@ def use_case() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+READ_PREFIX = "read."  # the audit actions of coordinators' reads: "read.round", ...
+
+
+def record_read(action: str, term: Term, *, subject: User | None = None, **detail: Any) -> None:
+    """Record that the signed-in coordinator reads a page of personal data: one audit event
+    per page (who, which page, which term or person, when; never the data it shows).
+
+    Every coordinator page or file with people's data calls this once, when it is sure to
+    show it (after its 404s); the student's and volunteer's own pages never do. `action`
+    names the page, as "read.<page>".
+    """
+    assert action.startswith(READ_PREFIX), action
+    with use_case():
+        audit.record(current_user, action, subject=subject, term_id=term.id, **detail)
 
 
 def attempt(action: Callable[[], object], success: str | None = None) -> bool:

@@ -84,8 +84,10 @@ def test_a_refused_round_through_the_page_writes_nothing(
 ):
     auth.login(coordinator)
     audit_fails(ServiceError("The audit log is not available."))
-    page = client.post(f"/terms/{term.id}/rounds", data=run_form(), follow_redirects=True)
-    assert "The audit log is not available." in page.get_data(as_text=True)
+    response = client.post(f"/terms/{term.id}/rounds", data=run_form())
+    assert response.status_code == 302
+    with client.session_transaction() as session:  # (the term page would fail to log its read)
+        assert ("error", "The audit log is not available.") in session["_flashes"]
     db.session.expire_all()
     assert count(MatchRound) == 0 and count(RoundPair) == 0
 

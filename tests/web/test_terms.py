@@ -147,9 +147,7 @@ def test_coordinator_view_of_student_is_audited(client, signed_in, make_term, ma
     student = make_user("student", term=term, legal_name="Kim Minji")
     page = client.get(f"/terms/{term.id}/people/{student.enrollments[0].id}").get_data(as_text=True)
     assert "Kim Minji" in page
-    event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "student_profile.viewed")
-    )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "read.person"))
     assert (event.actor_id, event.subject_user_id) == (signed_in.id, student.id)
 
 
