@@ -470,8 +470,9 @@ def export_own_data(user: User, today: dt.date) -> dict[str, object]:
     return _plain(data)  # type: ignore[return-value]
 
 
-# Profile columns the download leaves out: ids, and what only coordinators see.
-_NOT_EXPORTED = frozenset({"id", "user_id", "legal_name", "notes"})
+# Profile columns the download leaves out: ids, and the coordinators' notes. (The legal name
+# is the person's own answer: it is theirs to download, though no partner ever sees it.)
+_NOT_EXPORTED = frozenset({"id", "user_id", "notes"})
 
 
 def _plain(value: object) -> object:
