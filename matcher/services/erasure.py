@@ -40,6 +40,7 @@ from matcher.models import (
     PairConstraint,
     RematchRequest,
     Role,
+    RosterUpload,
     RoundPair,
     Term,
     TermStatus,
@@ -289,6 +290,7 @@ def purge_term(term: Term) -> Counter[str]:
     for model, where in (
         (Notification, Notification.term_id == term.id),
         (PairConstraint, PairConstraint.term_id == term.id),
+        (RosterUpload, RosterUpload.term_id == term.id),
     ):
         removed[_KINDS[model]] += _count(select(func.count()).select_from(model).where(where))
         db.session.execute(delete(model).where(where))
@@ -311,10 +313,15 @@ PURGED_KINDS = {
     "rematch_texts": "re-match request texts",
     "notifications": "notifications",
     "constraints": "locks and forbids",
+    "roster_uploads": "roster files waiting for an import's confirmation",
     "audit_texts": "audit events stripped of typed texts",
     "accounts": "accounts of people in no later term (with profile and applications)",
 }
-_KINDS = {Notification: "notifications", PairConstraint: "constraints"}
+_KINDS = {
+    Notification: "notifications",
+    PairConstraint: "constraints",
+    RosterUpload: "roster_uploads",
+}
 
 
 def _drop_texts(events: Iterable[AuditEvent]) -> int:

@@ -10,6 +10,7 @@ from flask import Flask
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
+from matcher.models import User
 from matcher.services.naming import label_of
 
 
@@ -48,7 +49,12 @@ def datetime(value: dt.datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
+def person_label(user: User | None) -> str:
+    """ "Mirae · #41 · Seoul" (services.naming), or "a person who left" for a deleted account."""
+    return label_of(user) if user is not None else _("a person who left")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        clock=clock, date=date, day=day, city=city, datetime=datetime, person_label=label_of
+        clock=clock, date=date, day=day, city=city, datetime=datetime, person_label=person_label
     )

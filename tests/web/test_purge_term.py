@@ -16,10 +16,12 @@ from matcher.models import (
     Notification,
     PairConstraint,
     RematchRequest,
+    RosterUpload,
     RoundPair,
     Term,
     User,
 )
+from matcher.models.base import utcnow
 from matcher.services import pairs, terms
 from matcher.web.util import today
 from tests.helpers import pair_of, search_every_table
@@ -145,3 +147,22 @@ def test_the_purged_term_pages_still_work(runner, closed, client, auth, make_use
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Minji" not in response.text, url
+
+
+def test_the_purge_drops_the_terms_roster_files_awaiting_confirmation(runner, closed):
+    term = closed["term"]
+    coordinator = db.session.scalar(select(User).where(User.role == "coordinator"))
+    db.session.add(
+        RosterUpload(
+            id="an-upload",
+            coordinator_id=coordinator.id,
+            term_id=term.id,
+            files={"students": {"name": "s.csv", "text": "email\nhaneul@example.org\n"}},
+            expires_at=utcnow() + dt.timedelta(hours=1),
+        )
+    )
+    db.session.commit()
+    result = _purge(runner, "Spring 2099")
+    assert result.exit_code == 0, result.output
+    assert "     1  roster files waiting for an import's confirmation" in result.output
+    assert db.session.scalar(select(func.count()).select_from(RosterUpload)) == 0
