@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import (
+    EndReason,
     Enrollment,
     EnrollmentStatus,
     MatchRound,
@@ -42,10 +42,6 @@ SMALLEST_ZONE = 3  # zones with fewer volunteers are merged into OTHER_ZONE
 OTHER_ZONE = "other"
 # Weekly hours in common: (bucket, upper bound, exclusive).
 HOURS_BUCKETS = (("0-2", 2.0), ("2-3", 3.0), ("3-5", 5.0), ("5-10", 10.0), ("10+", float("inf")))
-# An end reason is a code (EndReason's values); anything else a coordinator typed counts as
-# "other", so that no typed words reach the report.
-_CODE = re.compile(r"[a-z][a-z_]{0,39}")
-ENDED_AT_TERM_END = "term_ended"
 
 
 def hours_bucket(hours: float) -> str:
@@ -62,11 +58,6 @@ def zones_merged(zones: list[str]) -> dict[str, int]:
     if OTHER_ZONE in merged:  # "other" last
         merged[OTHER_ZONE] = merged.pop(OTHER_ZONE)
     return merged
-
-
-def _end_reason(reason: object) -> str:
-    text = str(reason or "")
-    return text if _CODE.fullmatch(text) else "other"
 
 
 def compute(term: Term, today: dt.date) -> dict[str, Any]:
@@ -97,7 +88,10 @@ def compute(term: Term, today: dt.date) -> dict[str, Any]:
     people[Role.VOLUNTEER.value]["paired"] = len(volunteers - {None})
     ended = [p for p, _ in all_pairs if p.status == PairStatus.ENDED]
     early = Counter(
-        _end_reason(p.end_reason) for p in ended if _end_reason(p.end_reason) != ENDED_AT_TERM_END
+        # a code (EndReason), never the coordinator's words (Pair.end_note)
+        str(p.end_reason)
+        for p in ended
+        if p.end_reason not in (None, EndReason.TERM_ENDED)
     )
     hours = Counter(hours_bucket(p.overlap_hours) for p, _ in all_pairs)
     summary = checkins.summary(term)

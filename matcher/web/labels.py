@@ -278,16 +278,6 @@ AT_RISK_REASONS = {
     "not_met": _l("Have not met two weeks after the pair started"),
     "no_sessions": _l("No meeting marked for %(weeks)d weeks"),
 }
-# Why pairs ended early, as the term's report counts them (a reason typed in words counts as
-# "other"). The leave branch labels the same codes (EndReason): keep one mapping at merge.
-END_REASONS = {
-    "account_deleted": _l("Deleted their account"),
-    "withdrew": _l("Withdrew from the term"),
-    "withdrawn_by_coordinator": _l("Withdrawn by a coordinator"),
-    "ended_by_coordinator": _l("Ended by a coordinator"),
-    "rematched": _l("Re-matched"),
-    "other": _l("Other reasons"),
-}
 # The term report's buckets of weekly hours in common (services/reports.py).
 HOURS_BUCKETS = {
     "0-2": _l("Under 2 hours"),

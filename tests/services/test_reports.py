@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 
 from matcher.extensions import db
 from matcher.models import (
+    EndReason,
     Enrollment,
     MatchRound,
     Notification,
@@ -18,7 +19,7 @@ from matcher.models import (
     TermReport,
     User,
 )
-from matcher.services import checkins, pairs, publishing, reports, rounds, terms
+from matcher.services import checkins, leaving, pairs, publishing, reports, rounds, terms
 from matcher.web.util import today
 from tests.helpers import pair_of, settings
 
@@ -67,16 +68,16 @@ def test_hours_buckets():
 
 def test_rematched_and_ended_early_by_reason_with_no_typed_words(published, coordinator):
     term, students, volunteers = published
-    one, two = pair_of(students[0]), pair_of(students[1])
+    one = pair_of(students[0])
     pairs.end_pair(one, "Minji's volunteer moved to Busan", by=coordinator, today=today())
-    pairs.end_pair(two, "withdrew", by=coordinator, today=today())
+    leaving.end_pairs_of_leaver(students[1], EndReason.WITHDREW, by=None, today=today())
     db.session.commit()
     rematch = rounds.run_round(term, settings(), by=coordinator)
     publishing.publish_round(rematch, by=coordinator, today=today())
     db.session.commit()
     figures = reports.compute(term, today())
     assert figures["pairs"] == {"published": 5, "rematched": 2, "active": 3, "ended_early": 2}
-    assert figures["ended_early_by_reason"] == {"other": 1, "withdrew": 1}
+    assert figures["ended_early_by_reason"] == {"ended_by_coordinator": 1, "withdrew": 1}
     assert "Minji" not in json.dumps(figures) and "Busan" not in json.dumps(figures)
 
 

@@ -142,8 +142,8 @@ def test_the_published_term_and_the_audit_log_forget_her(minji, client, auth, co
     # the partner's request stays, without its words (they described her)
     left = db.session.scalars(select(RematchRequest)).all()
     assert [(r.requested_by_id, r.reason) for r in left] in ([], [(partner.id, "")])
-    # every event stays (one more: the deletion), none says who she was
-    assert db.session.scalar(select(func.count(AuditEvent.id))) == events + 1
+    # every event stays (two more: her pair ended, and the deletion), none says who she was
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == events + 2
     for event in db.session.scalars(select(AuditEvent)):
         assert user_id not in (event.actor_id, event.subject_user_id)
         assert user_id not in (event.detail.get("student"), event.detail.get("volunteer"))
