@@ -74,6 +74,26 @@ def test_swap_volunteers(client, signed_in, pool):
     assert (students[2].id, volunteers[0].id) in pairs_of(round_)
 
 
+def test_swap_of_two_students_with_one_volunteer_is_refused(client, signed_in, pool):
+    """Seen in the demo (volunteers with two students): the swap form's first two choices
+    shared a volunteer, and swapping them said "Saved." and kept two do-nothing adjustments."""
+    term, students, _volunteers = pool
+    round_ = rounds.run_round(term, settings(), by=signed_in)
+    first, second = (p for p in round_.pairs if p.student_id in (students[0].id, students[1].id))
+    second.volunteer_id = first.volunteer_id  # as a volunteer who takes two students
+    db.session.commit()
+    before = pairs_of(round_)
+    page = client.post(
+        f"/terms/{term.id}/rounds/1/swap",
+        data={"student_id": students[0].id, "other_student_id": students[1].id},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "These two students have the same volunteer" in page and "Saved." not in page
+    db.session.expire_all()
+    assert pairs_of(db.session.get(MatchRound, round_.id)) == before
+    assert db.session.scalar(select(func.count(PairConstraint.id))) == 0
+
+
 def test_adjust_errors_come_back_as_messages(client, signed_in, pool):
     term, students, _volunteers = pool
     rounds.run_round(term, settings(), by=signed_in)
