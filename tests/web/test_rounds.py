@@ -1,10 +1,13 @@
 """Matching rounds through the pages and the command line."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import MatchRound, PairConstraint
+from matcher.models.base import as_utc
 from matcher.services import adjust, rounds
 from tests.helpers import pairs_of, run_form, settings
 
@@ -25,6 +28,17 @@ def test_run_round_page_flow(client, signed_in, pool):
     assert "<script" not in page.split("<main>")[1]  # the charts are plain SVG
     dashboard = client.get(f"/terms/{term.id}").get_data(as_text=True)
     assert "Round 1" in dashboard and "Who is free when" in dashboard
+
+
+def test_the_term_page_says_when_rounds_ran_in_the_coordinators_zone(client, signed_in, pool):
+    term = pool[0]
+    signed_in.timezone = "Asia/Seoul"
+    round_ = rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
+    seoul = as_utc(round_.created_at).astimezone(ZoneInfo("Asia/Seoul"))
+    page = client.get(f"/terms/{term.id}").get_data(as_text=True)
+    assert "Run at (Asia/Seoul)" in page
+    assert f"<td>{seoul:%Y-%m-%d %H:%M}</td>" in page
 
 
 @pytest.mark.parametrize(
