@@ -58,7 +58,9 @@ def test_datetime_in_the_readers_zone():
     """The term page said "Run at 13:12" (UTC) beside an audit log saying 22:12 (Seoul)."""
     moment = dt.datetime(2027, 3, 2, 9, 5, tzinfo=dt.UTC)
     assert filters.datetime(moment, "Asia/Seoul") == "2027-03-02 18:05"
-    assert filters.datetime(moment.replace(tzinfo=None), "America/Los_Angeles") == "2027-03-02 01:05"
+    assert (
+        filters.datetime(moment.replace(tzinfo=None), "America/Los_Angeles") == "2027-03-02 01:05"
+    )
     assert filters.datetime(None, "Asia/Seoul") == ""
 
 
