@@ -86,7 +86,10 @@ def test_round_page_reads_in_korean(client, auth, make_user, round_with_unmatche
 def test_unmatched_reasons_read_in_korean(client, auth, make_user, round_with_unmatched):
     term, round_ = round_with_unmatched
     view = rounds.view_round(round_)
-    reasons = {u.name.split(" · ")[0]: u.code for u in [*view.unmatched_students, *view.unmatched_volunteers]}
+    reasons = {
+        u.name.split(" · ")[0]: u.code
+        for u in [*view.unmatched_students, *view.unmatched_volunteers]
+    }
     assert reasons["Nari"] == "no_common_time" and reasons["Tom"] == "no_common_time"
     assert reasons["Yuna"] in ("gender_required", "partners_taken", "partners_locked")
     auth.login(make_user("coordinator", display_name="Coord KO", locale="ko"))
