@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -151,6 +153,28 @@ def test_coordinator_view_of_student_is_audited(client, signed_in, make_term, ma
         select(AuditEvent).where(AuditEvent.action == "student_profile.viewed")
     )
     assert (event.actor_id, event.subject_user_id) == (signed_in.id, student.id)
+
+
+@pytest.mark.parametrize(
+    "status,shown,hidden",
+    [
+        ("applied", ["Approve", "Withdraw"], []),
+        ("approved", ["Withdraw"], ["Approve"]),
+        ("withdrawn", ["Approve"], ["Withdraw"]),
+    ],
+)
+def test_person_page_offers_only_the_actions_that_change_something(
+    client, signed_in, make_term, make_user, status, shown, hidden
+):
+    """Seen in the demo: an approved student's page offered "Approve"."""
+    term = make_term()
+    student = make_user("student", term=term, status=status)
+    page = client.get(f"/terms/{term.id}/people/{student.enrollments[0].id}").get_data(as_text=True)
+    buttons = re.findall(
+        r'<button type="submit" name="action" value="\w+"[^>]*>([^<]+)</button>', page
+    )
+    assert sorted(buttons) == sorted(shown)
+    assert not set(hidden) & set(buttons)
 
 
 def test_person_of_another_term_is_404(client, signed_in, make_term, make_user):
