@@ -77,6 +77,7 @@ def coordinator_paths(seeded) -> list[str]:
         "/account/password",
         "/account/email",
         "/coordinators/invite",
+        "/audit",
     ]
 
 
@@ -158,4 +159,4 @@ def test_every_page_fits_a_phone(live_server, live_app, browser):
         walk.page.context.close()
     problems = [problem for walk in walks for problem in walk.problems]
     assert not problems, "\n".join(problems)
-    assert sum(len(walk.widths) for walk in walks) == 14 + 17 + 1 + 5 + 5
+    assert sum(len(walk.widths) for walk in walks) == 14 + 18 + 1 + 5 + 5
