@@ -96,3 +96,18 @@ def test_the_page_reads_nothing_but_cards(app):
     source, _filename, _uptodate = app.jinja_env.loader.get_source(app.jinja_env, "pairs/mine.html")
     names = meta.find_undeclared_variables(app.jinja_env.parse(source))
     assert names <= {"cards", "form", "times", "labels", "_", "url_for"}, names
+
+
+def test_partners_in_one_zone_read_their_times_once(client, auth, published_pair):
+    """Seen in the demo: two people in Seoul each read the same list twice, "in your time
+    (Asia/Seoul)" and "in Minji's time (Asia/Seoul)"."""
+    student, volunteer = published_pair
+    auth.login(student)
+    main = client.get("/my-pair").get_data(as_text=True).split("<main>")[1]
+    assert "In your time (Asia/Seoul)" in main and "In Aiko’s time (Asia/Tokyo)" in main
+    auth.logout()
+    volunteer.timezone = "Asia/Seoul"
+    db.session.commit()
+    auth.login(student)
+    main = client.get("/my-pair").get_data(as_text=True).split("<main>")[1]
+    assert "In your time (Asia/Seoul)" in main and "Aiko’s time" not in main
