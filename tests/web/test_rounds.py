@@ -1,5 +1,6 @@
 """Matching rounds through the pages and the command line."""
 
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -106,6 +107,24 @@ def test_swap_of_two_students_with_one_volunteer_is_refused(client, signed_in, p
     db.session.expire_all()
     assert pairs_of(db.session.get(MatchRound, round_.id)) == before
     assert db.session.scalar(select(func.count(PairConstraint.id))) == 0
+
+
+def test_the_swap_form_starts_on_two_students_with_different_volunteers(client, signed_in, pool):
+    """In the demo the form's first two choices shared a volunteer: swapping them is refused."""
+    term, students, _volunteers = pool
+    round_ = rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
+    page = client.get(f"/terms/{term.id}/rounds/1").get_data(as_text=True)
+    swap_form = page.split('name="other_student_id"')[1].split("</select>")[0]
+    order = [int(v) for v in re.findall(r'<option value="(\d+)"', swap_form)]
+    by_student = {p.student_id: p for p in round_.pairs}
+    last = by_student[order[-1]]
+    for student_id in order[:-1]:  # everyone but the last row shares the first row's volunteer
+        by_student[student_id].volunteer_id = by_student[order[0]].volunteer_id
+    db.session.commit()
+    page = client.get(f"/terms/{term.id}/rounds/1").get_data(as_text=True)
+    swap_form = page.split('name="other_student_id"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\d+)" selected>', swap_form) == [str(last.student_id)]
 
 
 def test_adjust_errors_come_back_as_messages(client, signed_in, pool):
