@@ -6,6 +6,9 @@ FLASK := $(BIN)/flask --app matcher
 PYTEST_ARGS ?=
 # `make run PORT=5050` serves on another port.
 PORT ?= 5000
+# Links in the emails point at the server that `make run` or `make demo` starts (the port
+# included); set BASE_URL for a public address.
+BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: install install-test translations run demo test lint bench clean
 
@@ -33,15 +36,18 @@ install-test: $(VENV)/.installed-test translations
 # written to instance/mail/ (one .eml file each).
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) send-mail & worker=$$!; \
+	BASE_URL=$(BASE_URL) $(FLASK) send-mail & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	BASE_URL=$(BASE_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The demo data is loaded once: a second `make demo` says so, repeats the logins and serves it.
+# Its mail worker writes the emails (sign-up links, ...) to instance/mail/ as `make run` does.
 demo: install
 	MATCHER_ENV=demo $(FLASK) db upgrade
 	-MATCHER_ENV=demo $(FLASK) demo-data
-	MATCHER_ENV=demo $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	BASE_URL=$(BASE_URL) MATCHER_ENV=demo $(FLASK) send-mail & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	BASE_URL=$(BASE_URL) MATCHER_ENV=demo $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Any pytest failure fails the target, "no tests ran" (exit 5) included. Without a Chromium
 # the browser tests are skipped with one line (with CI=true they fail): see README.md.

@@ -232,6 +232,10 @@ def swap(round_: MatchRound, first: int, second: int, *, by: User, reason: str =
     a, b = _pair_of_student(round_, first), _pair_of_student(round_, second)
     if a is None or b is None or first == second:
         raise ServiceError(_("Choose two different students who both have a partner."))
+    if a.volunteer_id == b.volunteer_id:  # a swap would change nothing, yet count as kept work
+        raise ServiceError(
+            _("These two students have the same volunteer: choose a student with another one.")
+        )
     if a.locked or b.locked:
         raise ServiceError(_("A locked pair cannot be swapped. Unlock it first."))
     if a.volunteer_id is None or b.volunteer_id is None:

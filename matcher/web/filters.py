@@ -4,6 +4,7 @@ the one way a coordinator's page names a person ("Mirae · #41 · Seoul", servic
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from babel.dates import get_timezone_location
 from flask import Flask
@@ -11,6 +12,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from matcher.models import User
+from matcher.models.base import as_utc
 from matcher.services.naming import label_of
 
 
@@ -44,9 +46,14 @@ def city(zone: str, locale: str | None = None) -> str:
     return found.rsplit("/", 1)[-1].replace("_", " ")  # "Argentina/Buenos Aires": the city
 
 
-def datetime(value: dt.datetime | None) -> str:
-    """A moment as YYYY-MM-DD HH:MM, in the time zone it is stored in (UTC)."""
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+def datetime(value: dt.datetime | None, zone: str | None = None) -> str:
+    """A moment as YYYY-MM-DD HH:MM: in `zone` (an IANA name, the reader's) when given, else
+    in the time zone it is stored in (UTC). A page that shows a moment says which zone."""
+    if value is None:
+        return ""
+    if zone is not None:
+        value = as_utc(value).astimezone(ZoneInfo(zone))
+    return value.strftime("%Y-%m-%d %H:%M")
 
 
 def person_label(user: User | None) -> str:

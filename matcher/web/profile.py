@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from matcher.models import Role
-from matcher.services import ServiceError, leaving, profiles, terms
+from matcher.services import ServiceError, leaving, pairs, profiles, terms
 from matcher.web.access import guard_blueprint
 from matcher.web.forms import attach_error
 from matcher.web.forms.profile import StudentProfileForm, VolunteerProfileForm
@@ -54,6 +54,7 @@ def edit() -> str | Response:
         form=form,
         enrollment=enrollment,
         completeness=profiles.completeness(current_user),
+        paired=bool(pairs.partner_cards(current_user, today())),
         carried_over=profiles.carried_over(current_user),
         open_term=open_term,
         applied_to_open=open_term is not None

@@ -44,6 +44,7 @@ def coordinator_paths(seeded) -> list[str]:
         "/account/password",
         "/account/email",
         "/coordinators/invite",
+        "/audit",
     ]
 
 
@@ -133,4 +134,4 @@ def test_every_page_fits_a_phone(live_server, live_app, browser):
         walk.page.context.close()
     problems = [problem for walk in walks for problem in walk.problems]
     assert not problems, "\n".join(problems)
-    assert sum(len(walk.widths) for walk in walks) == 15 + 20 + 1 + 6 + 6
+    assert sum(len(walk.widths) for walk in walks) == 15 + 21 + 1 + 6 + 6

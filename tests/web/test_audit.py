@@ -115,9 +115,7 @@ def test_filters_offer_what_the_log_holds(client, auth, coordinator, log):
         {"since": "9999-12-31"},
         {"since": "yesterday"},
         {"since": "2099-05-03", "until": "2099-05-01"},
-        {"page": "0"},
-        {"page": "-3"},
-        {"page": "abc"},
+        {"page": "0", "since": "yesterday"},
     ],
 )
 def test_bad_filters_say_so_and_show_nothing(client, auth, coordinator, log, query):
@@ -126,6 +124,19 @@ def test_bad_filters_say_so_and_show_nothing(client, auth, coordinator, log, que
     assert response.status_code == 200
     assert "Correct the filters above to see the log." in response.text
     assert rows(response.text) == []
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "abc"])
+def test_a_bad_page_number_says_so_and_links_to_the_first_page(
+    client, auth, coordinator, log, page
+):
+    """Only the page number is wrong (nothing above is marked): say that, not "correct the
+    filters above"."""
+    auth.login(coordinator)
+    response = client.get("/audit", query_string={"page": page, "term": str(log["spring"].id)})
+    assert "This list has no such page." in response.text
+    assert "Correct the filters above" not in response.text and rows(response.text) == []
+    assert f'href="/audit?term={log["spring"].id}">Go to the first page</a>' in response.text
 
 
 def test_pages_of_fifty_keep_the_filters(client, auth, coordinator, log):

@@ -54,6 +54,16 @@ def test_date_and_datetime():
     assert filters.date(None) == filters.datetime(None) == ""
 
 
+def test_datetime_in_the_readers_zone():
+    """The term page said "Run at 13:12" (UTC) beside an audit log saying 22:12 (Seoul)."""
+    moment = dt.datetime(2027, 3, 2, 9, 5, tzinfo=dt.UTC)
+    assert filters.datetime(moment, "Asia/Seoul") == "2027-03-02 18:05"
+    assert (
+        filters.datetime(moment.replace(tzinfo=None), "America/Los_Angeles") == "2027-03-02 01:05"
+    )
+    assert filters.datetime(None, "Asia/Seoul") == ""
+
+
 def test_the_filters_are_registered(app):
     rendered = app.jinja_env.from_string(
         "{{ (19 * 60)|clock }} {{ day|date }} {{ moment|datetime }}"

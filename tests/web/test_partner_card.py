@@ -115,3 +115,18 @@ def test_an_ended_pair_notice_names_nobody(published_pair):
     assert {f.name for f in dataclasses.fields(notice)} == {"term_name", "ended_on", "partner_left"}
     with pytest.raises(dataclasses.FrozenInstanceError):
         notice.partner_left = False  # type: ignore[misc]
+
+
+def test_partners_in_one_zone_read_their_times_once(client, auth, published_pair):
+    """Seen in the demo: two people in Seoul each read the same list twice, "in your time
+    (Asia/Seoul)" and "in Minji's time (Asia/Seoul)"."""
+    student, volunteer = published_pair
+    auth.login(student)
+    main = client.get("/my-pair").get_data(as_text=True).split("<main>")[1]
+    assert "In your time (Asia/Seoul)" in main and "In Aiko’s time (Asia/Tokyo)" in main
+    auth.logout()
+    volunteer.timezone = "Asia/Seoul"
+    db.session.commit()
+    auth.login(student)
+    main = client.get("/my-pair").get_data(as_text=True).split("<main>")[1]
+    assert "In your time (Asia/Seoul)" in main and "Aiko’s time" not in main

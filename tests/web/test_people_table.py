@@ -58,7 +58,7 @@ def test_search_and_filters_on_the_term_page(client, signed_in, make_term, make_
 
 
 @pytest.mark.parametrize(
-    "query", ["role=coordinator", "show=everything", "page=0", "q=" + "a" * 300]
+    "query", ["role=coordinator", "show=everything", "q=" + "a" * 300, "page=0&show=everything"]
 )
 def test_bad_filters_say_what_to_fix(client, signed_in, make_term, make_user, query):
     term = make_term()
@@ -68,6 +68,20 @@ def test_bad_filters_say_what_to_fix(client, signed_in, make_term, make_user, qu
     page = response.get_data(as_text=True)
     assert "Correct the filters above to see the people." in page
     assert "Hidden Han" not in page
+
+
+@pytest.mark.parametrize("page_number", ["0", "abc", "-2"])
+def test_a_bad_page_number_says_so_and_links_to_the_first_page(
+    client, signed_in, make_term, make_user, page_number
+):
+    """A page number typed into the address said "Correct the filters above", and nothing above
+    was marked."""
+    term = make_term()
+    make_user("student", term=term, display_name="Hidden Han")
+    page = client.get(f"/terms/{term.id}?role=student&page={page_number}").get_data(as_text=True)
+    assert "This list has no such page." in page
+    assert "Correct the filters above" not in page and "Hidden Han" not in page
+    assert f'href="/terms/{term.id}?role=student#people">Go to the first page</a>' in page
 
 
 def test_select_all_matching_reaches_every_page(client, signed_in, make_term, make_user):

@@ -207,3 +207,23 @@ def test_returning_student_applies_to_new_term(client, make_term, make_user, aut
     client.post(f"/terms/{old.id}/apply")
     db.session.refresh(user)
     assert len(user.enrollments) == 2
+
+
+def test_a_paired_person_is_not_told_to_wait_for_a_partner(client, auth, published):
+    """Seen on the demo: a volunteer with two published students read on her profile that the
+    coordinators would tell her by email when her partner is ready."""
+    _term, students, volunteers = published
+    for person in (students[0], volunteers[0]):
+        auth.login(person)
+        page = client.get("/profile").get_data(as_text=True)
+        assert "Your profile is complete, and your partner is ready." in page
+        assert 'href="/my-pair"' in page
+        assert "will tell you by email when your partner is ready" not in page
+        auth.logout()
+
+
+def test_an_unpaired_person_still_waits(client, auth, pool):
+    auth.login(pool[1][0])
+    page = client.get("/profile").get_data(as_text=True)
+    assert "will tell you by email when your partner is ready" in page
+    assert "and your partner is ready." not in page

@@ -1,10 +1,14 @@
 """Matching rounds through the pages and the command line."""
 
+import re
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import MatchRound, PairConstraint
+from matcher.models.base import as_utc
 from matcher.services import adjust, rounds
 from tests.helpers import pairs_of, run_form, settings
 
@@ -25,6 +29,17 @@ def test_run_round_page_flow(client, signed_in, pool):
     assert "<script" not in page.split("<main>")[1]  # the charts are plain SVG
     dashboard = client.get(f"/terms/{term.id}").get_data(as_text=True)
     assert "Round 1" in dashboard and "Who is free when" in dashboard
+
+
+def test_the_term_page_says_when_rounds_ran_in_the_coordinators_zone(client, signed_in, pool):
+    term = pool[0]
+    signed_in.timezone = "Asia/Seoul"
+    round_ = rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
+    seoul = as_utc(round_.created_at).astimezone(ZoneInfo("Asia/Seoul"))
+    page = client.get(f"/terms/{term.id}").get_data(as_text=True)
+    assert "Run at (Asia/Seoul)" in page
+    assert f"<td>{seoul:%Y-%m-%d %H:%M}</td>" in page
 
 
 @pytest.mark.parametrize(
@@ -72,6 +87,44 @@ def test_swap_volunteers(client, signed_in, pool):
     round_ = db.session.get(MatchRound, round_.id)
     assert (students[0].id, volunteers[2].id) in pairs_of(round_)
     assert (students[2].id, volunteers[0].id) in pairs_of(round_)
+
+
+def test_swap_of_two_students_with_one_volunteer_is_refused(client, signed_in, pool):
+    """Seen in the demo (volunteers with two students): the swap form's first two choices
+    shared a volunteer, and swapping them said "Saved." and kept two do-nothing adjustments."""
+    term, students, _volunteers = pool
+    round_ = rounds.run_round(term, settings(), by=signed_in)
+    first, second = (p for p in round_.pairs if p.student_id in (students[0].id, students[1].id))
+    second.volunteer_id = first.volunteer_id  # as a volunteer who takes two students
+    db.session.commit()
+    before = pairs_of(round_)
+    page = client.post(
+        f"/terms/{term.id}/rounds/1/swap",
+        data={"student_id": students[0].id, "other_student_id": students[1].id},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "These two students have the same volunteer" in page and "Saved." not in page
+    db.session.expire_all()
+    assert pairs_of(db.session.get(MatchRound, round_.id)) == before
+    assert db.session.scalar(select(func.count(PairConstraint.id))) == 0
+
+
+def test_the_swap_form_starts_on_two_students_with_different_volunteers(client, signed_in, pool):
+    """In the demo the form's first two choices shared a volunteer: swapping them is refused."""
+    term, students, _volunteers = pool
+    round_ = rounds.run_round(term, settings(), by=signed_in)
+    db.session.commit()
+    page = client.get(f"/terms/{term.id}/rounds/1").get_data(as_text=True)
+    swap_form = page.split('name="other_student_id"')[1].split("</select>")[0]
+    order = [int(v) for v in re.findall(r'<option value="(\d+)"', swap_form)]
+    by_student = {p.student_id: p for p in round_.pairs}
+    last = by_student[order[-1]]
+    for student_id in order[:-1]:  # everyone but the last row shares the first row's volunteer
+        by_student[student_id].volunteer_id = by_student[order[0]].volunteer_id
+    db.session.commit()
+    page = client.get(f"/terms/{term.id}/rounds/1").get_data(as_text=True)
+    swap_form = page.split('name="other_student_id"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\d+)" selected>', swap_form) == [str(last.student_id)]
 
 
 def test_adjust_errors_come_back_as_messages(client, signed_in, pool):
