@@ -39,13 +39,18 @@ def city_key(city: str) -> str:
     return city.strip().casefold()
 
 
+def bit_count(words: NDArray[np.uint8] | U16) -> NDArray[np.uint8]:
+    """The number of bits set in each 8- or 16-bit word."""
+    return _bitwise_count(words) if _bitwise_count is not None else BITS[words]
+
+
 def shared(left: Words, right: Words, ri: I64, ci: I64) -> NDArray[np.float64]:
     """How many items the sets ``left[ri[k]]`` and ``right[ci[k]]`` have in common."""
     out = np.zeros(len(ri), dtype=np.float64)
     for a, b in zip(left, right, strict=True):
         both = a[ri]
         both &= b[ci]
-        out += _bitwise_count(both) if _bitwise_count is not None else BITS[both]
+        out += bit_count(both)
     return out
 
 

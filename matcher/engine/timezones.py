@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.engine import vocab
+from matcher.engine.codes import bit_count
 from matcher.engine.model import EngineError
 
 WEEK_MINUTES = 7 * 24 * 60
@@ -87,6 +88,7 @@ class ZoneBlock:
     regimes: list[tuple[int, ...]]
     week_regime: I64
     patterns: dict[int, F32] = field(default_factory=dict)
+    packed: dict[int, NDArray[np.uint8]] = field(default_factory=dict)  # patterns as bits
     used: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
@@ -142,6 +144,7 @@ class WeekGrid:
             for r, offsets in enumerate(regimes):
                 pattern = self.utc_patterns(avail[start:stop], offsets)
                 block.patterns[r] = pattern
+                block.packed[r] = np.packbits(pattern > 0, axis=1)
                 block.used |= pattern.any(axis=0)
             out.append(block)
             start = stop
@@ -234,6 +237,16 @@ def _rows_at(blocks: list[ZoneBlock], index: I64, window: int, cells: int) -> F3
     return out
 
 
+def _packed_at(blocks: list[ZoneBlock], index: I64, window: int, width: int) -> NDArray[np.uint8]:
+    """`_rows_at` as bits (8 cells a byte)."""
+    out = np.zeros((len(index), width), np.uint8)
+    for b in blocks:
+        inside = (index >= b.start) & (index < b.stop)
+        if inside.any():
+            out[inside] = b.packed[int(b.week_regime[window])][index[inside] - b.start]
+    return out
+
+
 def pair_common(
     grid: WeekGrid,
     rows: list[ZoneBlock],
@@ -257,11 +270,17 @@ def pair_common(
         signatures.setdefault(key, k)
     minutes = np.full(len(ri), np.inf, dtype=np.float32)
     common = np.ones((len(ri), grid.cells), dtype=bool) if display is not None else None
+    width = -(-grid.cells // 8)
     for k in signatures.values():
+        if common is None or display is None:  # only minutes: count the bits both have
+            bits = _packed_at(rows, ri, k, width)
+            bits &= _packed_at(cols, ci, k, width)
+            cells = bit_count(bits).sum(axis=1, dtype=np.int64)
+            np.minimum(minutes, (cells * grid.step).astype(np.float32), out=minutes)
+            continue
         both = _rows_at(rows, ri, k, grid.cells) * _rows_at(cols, ci, k, grid.cells)
         np.minimum(minutes, both.sum(axis=1) * grid.step, out=minutes)
-        if common is not None and display is not None:
-            common &= both[:, grid.local_to_utc(display[k])] > 0
+        common &= both[:, grid.local_to_utc(display[k])] > 0
     if not len(grid.windows):
         minutes[:] = 0
     return minutes, common
