@@ -227,18 +227,8 @@ def _part(block: ZoneBlock, regime: int, local: I64, keep: I64) -> F32:
     return pattern[np.ix_(local, keep)]
 
 
-def _rows_at(blocks: list[ZoneBlock], index: I64, window: int, cells: int) -> F32:
-    """The UTC patterns in one window of the people at ``index``."""
-    out = np.zeros((len(index), cells), np.float32)
-    for b in blocks:
-        inside = (index >= b.start) & (index < b.stop)
-        if inside.any():
-            out[inside] = b.patterns[int(b.week_regime[window])][index[inside] - b.start]
-    return out
-
-
 def _packed_at(blocks: list[ZoneBlock], index: I64, window: int, width: int) -> NDArray[np.uint8]:
-    """`_rows_at` as bits (8 cells a byte)."""
+    """The UTC patterns in one window of the people at ``index``, 8 cells a byte."""
     out = np.zeros((len(index), width), np.uint8)
     for b in blocks:
         inside = (index >= b.start) & (index < b.stop)
@@ -272,15 +262,13 @@ def pair_common(
     common = np.ones((len(ri), grid.cells), dtype=bool) if display is not None else None
     width = -(-grid.cells // 8)
     for k in signatures.values():
-        if common is None or display is None:  # only minutes: count the bits both have
-            bits = _packed_at(rows, ri, k, width)
-            bits &= _packed_at(cols, ci, k, width)
-            cells = bit_count(bits).sum(axis=1, dtype=np.int64)
-            np.minimum(minutes, (cells * grid.step).astype(np.float32), out=minutes)
-            continue
-        both = _rows_at(rows, ri, k, grid.cells) * _rows_at(cols, ci, k, grid.cells)
-        np.minimum(minutes, both.sum(axis=1) * grid.step, out=minutes)
-        common &= both[:, grid.local_to_utc(display[k])] > 0
+        bits = _packed_at(rows, ri, k, width)  # the cells both have, as bits
+        bits &= _packed_at(cols, ci, k, width)
+        cells = bit_count(bits).sum(axis=1, dtype=np.int64)
+        np.minimum(minutes, (cells * grid.step).astype(np.float32), out=minutes)
+        if common is not None and display is not None:
+            both = np.unpackbits(bits, axis=1, count=grid.cells).view(bool)
+            common &= both[:, grid.local_to_utc(display[k])]
     if not len(grid.windows):
         minutes[:] = 0
     return minutes, common

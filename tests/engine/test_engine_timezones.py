@@ -102,5 +102,10 @@ def test_pair_minutes_by_bits_agree_with_the_matrix_and_the_common_cells(term):
     assert np.array_equal(minutes, matrix.reshape(-1))
     assert minutes.max() > 0
     display = display_offsets(problem.grid, "Asia/Kathmandu")  # the finest offsets
-    shown, _ = pair_common(problem.grid, problem.s_blocks, problem.v_blocks, ri, ci, display)
+    shown, common = pair_common(problem.grid, problem.s_blocks, problem.v_blocks, ri, ci, display)
     assert np.array_equal(shown, minutes)
+    assert common is not None
+    in_every_week = common.sum(axis=1) * problem.grid.step
+    assert (in_every_week <= minutes).all()
+    if len(problem.grid.windows) == 1:  # one week: the common cells are the common minutes
+        assert np.array_equal(in_every_week, minutes)
