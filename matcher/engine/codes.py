@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,9 +25,6 @@ Words = tuple[U16, ...]  # a set of items as 16-bit words, one array per word
 GENDER_CODES = (*vocab.GENDERS, "")  # the last code: not given / no preference
 EXPERIENCE_SUPPORT = dict(zip(vocab.EXPERIENCE, (0.0, 0.5, 1.0), strict=True))
 KOREAN_SUPPORT = dict(zip(vocab.KOREAN_LEVELS, (0.0, 0.25, 0.75, 1.0), strict=True))
-# The number of bits set in each 16-bit word.
-BITS = np.unpackbits(np.arange(1 << 16, dtype=">u2").view(np.uint8)).reshape(-1, 16).sum(1)
-BITS = BITS.astype(np.uint8)
 _bitwise_count = getattr(np, "bitwise_count", None)  # NumPy 2.0 and later
 
 
@@ -41,7 +39,16 @@ def city_key(city: str) -> str:
 
 def bit_count(words: NDArray[np.uint8] | U16) -> NDArray[np.uint8]:
     """The number of bits set in each 8- or 16-bit word."""
-    return _bitwise_count(words) if _bitwise_count is not None else BITS[words]
+    if _bitwise_count is not None:
+        return _bitwise_count(words)
+    return _bit_table()[words]
+
+
+@lru_cache(maxsize=1)
+def _bit_table() -> NDArray[np.uint8]:
+    """The number of bits set in each 16-bit word (NumPy 1.26 has no bitwise_count)."""
+    bits = np.unpackbits(np.arange(1 << 16, dtype=">u2").view(np.uint8)).reshape(-1, 16)
+    return bits.sum(axis=1).astype(np.uint8)
 
 
 def shared(left: Words, right: Words, ri: I64, ci: I64) -> NDArray[np.float64]:
