@@ -206,17 +206,19 @@ def _zone_pair(
     if key not in lefts:
         lefts[key] = np.vstack([_part(bs, r, rloc, keep) for r in left_regimes])
     right_key = (bv.zone, bs.zone, factor, *right_regimes)
-    if right_key not in rights:
-        rights[right_key] = np.vstack([_part(bv, r, cloc, keep) for r in right_regimes]).T
+    if right_key not in rights:  # each cell worth its minutes: the products are minutes
+        right = np.vstack([_part(bv, r, cloc, keep) for r in right_regimes]).T
+        right *= grid.step * factor  # small integers: exact in float32, and so are the sums
+        rights[right_key] = right
     product = lefts[key] @ rights[right_key]
     nr, nc = len(rloc), len(cloc)
     for k, (rs, rv) in enumerate(combos):
         a, b = left_regimes.index(rs) * nr, right_regimes.index(rv) * nc
         part = product[a : a + nr, b : b + nc]
         if k == 0:
-            np.multiply(part, grid.step * factor, out=view)
+            view[...] = part
         else:
-            np.minimum(view, part * (grid.step * factor), out=view)
+            np.minimum(view, part, out=view)
 
 
 def _part(block: ZoneBlock, regime: int, local: I64, keep: I64) -> F32:
