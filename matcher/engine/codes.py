@@ -1,7 +1,8 @@
 """People's answers as integer codes and bit masks, one array per answer and side.
 
 Sets (interests, goals) become masks of 16-bit words, so the number of items two
-people share is a lookup in a table of bit counts; codes (levels, formats, cities)
+people share is a bit count of their AND (NumPy's ``bitwise_count``, or a table of
+bit counts before NumPy 2); codes (levels, formats, cities)
 become small integers, so criteria and hard constraints are array operations.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,14 +19,13 @@ from matcher.engine import vocab
 from matcher.engine.model import Student, Volunteer
 
 I64 = NDArray[np.int64]
-Words = tuple[I64, ...]  # a set of items as 16-bit words, one array per word
+U16 = NDArray[np.uint16]
+Words = tuple[U16, ...]  # a set of items as 16-bit words, one array per word
 
 GENDER_CODES = (*vocab.GENDERS, "")  # the last code: not given / no preference
 EXPERIENCE_SUPPORT = dict(zip(vocab.EXPERIENCE, (0.0, 0.5, 1.0), strict=True))
 KOREAN_SUPPORT = dict(zip(vocab.KOREAN_LEVELS, (0.0, 0.25, 0.75, 1.0), strict=True))
-# The number of bits set in each 16-bit word.
-BITS = np.unpackbits(np.arange(1 << 16, dtype=">u2").view(np.uint8)).reshape(-1, 16).sum(1)
-BITS = BITS.astype(np.float64)
+_bitwise_count = getattr(np, "bitwise_count", None)  # NumPy 2.0 and later
 
 
 def support(volunteer: Volunteer) -> float:
@@ -36,11 +37,27 @@ def city_key(city: str) -> str:
     return city.strip().casefold()
 
 
+def bit_count(words: NDArray[np.uint8] | U16) -> NDArray[np.uint8]:
+    """The number of bits set in each 8- or 16-bit word."""
+    if _bitwise_count is not None:
+        return _bitwise_count(words)
+    return _bit_table()[words]
+
+
+@lru_cache(maxsize=1)
+def _bit_table() -> NDArray[np.uint8]:
+    """The number of bits set in each 16-bit word (NumPy 1.26 has no bitwise_count)."""
+    bits = np.unpackbits(np.arange(1 << 16, dtype=">u2").view(np.uint8)).reshape(-1, 16)
+    return bits.sum(axis=1).astype(np.uint8)
+
+
 def shared(left: Words, right: Words, ri: I64, ci: I64) -> NDArray[np.float64]:
     """How many items the sets ``left[ri[k]]`` and ``right[ci[k]]`` have in common."""
     out = np.zeros(len(ri), dtype=np.float64)
     for a, b in zip(left, right, strict=True):
-        out += BITS[a[ri] & b[ci]]
+        both = a[ri]
+        both &= b[ci]
+        out += bit_count(both)
     return out
 
 
@@ -58,7 +75,7 @@ class _Table:
 
     def sets(self, values: Sequence[frozenset[str]]) -> Words:
         rows = [self.made.get(v) or self._make(v) for v in values]
-        table = np.array(rows, dtype=np.int64).reshape(len(values), self.words)
+        table = np.array(rows, dtype=np.uint16).reshape(len(values), self.words)
         return tuple(np.ascontiguousarray(table[:, w]) for w in range(self.words))
 
     def _make(self, items: frozenset[str]) -> tuple[int, ...]:

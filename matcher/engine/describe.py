@@ -69,13 +69,18 @@ class PairFacts:
         """Per pair, the common times as intervals of the week."""
         return intervals(self.problem, self.common)
 
+    @cached_property
+    def _wording(self) -> tuple[dict[str, list[float]], dict[str, float], list[float]]:
+        """Each criterion's values, the weights and the minutes as Python numbers, once."""
+        values = {c: column.tolist() for c, column in self.values.items()}
+        return values, self.problem.settings.weights.as_dict(), self.minutes.tolist()
+
     def breakdown(self, k: int) -> tuple[Criterion, ...]:
         s, v, problem = self.students[k], self.volunteers[k], self.problem
         common = self.intervals[k]
-        values = {c: float(self.values[c][k]) for c in self.values}
-        weights = problem.settings.weights.as_dict()
-        minutes = float(self.minutes[k])
-        return explain.breakdown(s, v, values, problem.scale, weights, minutes, common)
+        columns, weights, minutes = self._wording
+        values = {c: column[k] for c, column in columns.items()}
+        return explain.breakdown(s, v, values, problem.scale, weights, minutes[k], common)
 
     def violations(self, k: int) -> tuple[Violation, ...]:
         s, v, minutes = self.students[k], self.volunteers[k], float(self.minutes[k])

@@ -118,59 +118,78 @@ class _Candidates(DeferredFacts):
         self.count, self.first = count, first
 
 
-def _masks(
+def _rules(
     problem: Problem, lone: I64, who: Side, forbidden: Collection[tuple[int, int]]
-) -> tuple[dict[str, Mask], NDArray[np.float32]]:
-    """Each hard constraint on its own between ``lone`` and the whole other side."""
+) -> tuple[NDArray[np.float32], Callable[[str, I64], Mask]]:
+    """The common minutes of ``lone`` with the whole other side, and each hard
+    constraint on its own for some of them (rows of ``lone``) against everyone."""
     everyone = np.arange(len(who.others), dtype=np.int64)
-    if who.name == "student":
+    student = who.name == "student"
+    if student:
         minutes = problem.overlap(lone, everyone)
         types = attribute_types(problem, lone, everyone)
-        s_type, v_type = types.s_type[:, None], types.v_type[None, :]
-        si, vi = lone[:, None], everyone[None, :]
     else:
         minutes = problem.overlap(everyone, lone).T
         types = attribute_types(problem, everyone, lone)
-        s_type, v_type = types.s_type[None, :], types.v_type[:, None]
-        si, vi = everyone[None, :], lone[:, None]
+    tables = {"format": types.table(problem.format_ok)}
+    tables["gender_required"] = types.table(problem.gender_ok)
     width = len(problem.volunteers)
     banned = np.array(sorted(i * width + j for i, j in forbidden), dtype=np.int64)
-    masks = {
-        "overlap": problem.enough_time(minutes),
-        "format": types.table(problem.format_ok)[s_type, v_type],
-        "gender_required": types.table(problem.gender_ok)[s_type, v_type],
-        "not_approved": np.broadcast_to(problem.approved[vi], minutes.shape),
-        "forbidden": ~np.isin(si * width + vi, banned) if len(banned) else _everyone(minutes),
-    }
-    return masks, minutes
 
+    def rule(code: str, rows: I64) -> Mask:
+        shape = (len(rows), minutes.shape[1])
+        if code == "overlap":
+            return problem.enough_time(minutes[rows])
+        if student:
+            s_type, v_type = types.s_type[rows][:, None], types.v_type[None, :]
+            si, vi = lone[rows][:, None], everyone[None, :]
+        else:
+            s_type, v_type = types.s_type[None, :], types.v_type[rows][:, None]
+            si, vi = everyone[None, :], lone[rows][:, None]
+        if code in tables:
+            return np.asarray(tables[code][s_type, v_type], dtype=bool)
+        if code == "not_approved":
+            return np.broadcast_to(problem.approved[vi], shape)
+        if not len(banned):  # forbidden
+            return np.ones(shape, dtype=bool)
+        return np.asarray(~np.isin(si * width + vi, banned), dtype=bool)
 
-def _everyone(like: NDArray[np.float32]) -> Mask:
-    return np.ones(like.shape, dtype=bool)
+    return minutes, rule
 
 
 def _chain(
     problem: Problem, lone: I64, who: Side, forbidden: Collection[tuple[int, int]], free: Mask
 ) -> dict[int, tuple[str, Facts]]:
-    """The first hard constraint that leaves each of ``lone`` without any partner."""
-    masks, minutes = _masks(problem, lone, who, forbidden)
-    alive = np.ones(minutes.shape, dtype=bool)
+    """The first hard constraint that leaves each of ``lone`` without any partner.
+
+    Each constraint is applied only to the people the ones before it left with
+    somebody (most find nobody with enough common time at the first).
+    """
+    minutes, rule = _rules(problem, lone, who, forbidden)
     first = np.full(len(lone), len(CHAIN), dtype=np.int64)  # none: someone is left
     if who.name == "volunteer":
         first[~problem.approved[lone]] = CHAIN.index("not_approved")
+    still = np.flatnonzero(first == len(CHAIN))  # rows of lone with somebody left so far
+    alive = np.ones((len(still), minutes.shape[1]), dtype=bool)
     for k, code in enumerate(CHAIN):
-        alive &= masks[code]
-        first[~alive.any(axis=1) & (first == len(CHAIN))] = k
+        if not len(still):
+            break
+        alive &= rule(code, still)
+        nobody = ~alive.any(axis=1)
+        first[still[nobody]] = k
+        still, alive = still[~nobody], alive[~nobody]
     best = np.argmax(minutes, axis=1) if minutes.shape[1] else np.full(len(lone), -1)
     taken = np.asarray((alive & free[None, :]).any(axis=1), dtype=bool)
+    left = {int(k): j for j, k in enumerate(still.tolist())}  # row of lone: row of alive
     out: dict[int, tuple[str, Facts]] = {}
     for k, person in enumerate(lone.tolist()):
         if first[k] < len(CHAIN):
             code = CHAIN[first[k]]
             out[person] = _facts(problem, who, person, code, minutes[k], int(best[k]))
         else:
-            reason = "partners_taken" if taken[k] else "partners_locked"
-            out[person] = (reason, _candidates(who.others, np.flatnonzero(alive[k])))
+            j = left[k]
+            reason = "partners_taken" if taken[j] else "partners_locked"
+            out[person] = (reason, _candidates(who.others, np.flatnonzero(alive[j])))
     return out
 
 

@@ -78,10 +78,13 @@ class Graph:
     def at_least(self, threshold: int) -> Graph:
         """The same graph with only the edges scoring ``threshold`` or more."""
         keep = self.units >= threshold
-        kept = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
-        return Graph(
-            self.rows, kept[self.indptr], self.places[keep], self.units[keep], self.place_col
-        )
+        kept = self.pointers(keep)
+        return Graph(self.rows, kept, self.places[keep], self.units[keep], self.place_col)
+
+    def pointers(self, keep: Mask) -> I64:
+        """The row pointers of the edges ``keep`` marks: each moves back by the edges
+        dropped before it (no pass over every edge but finding the dropped ones)."""
+        return self.indptr - np.searchsorted(np.flatnonzero(~keep), self.indptr)
 
 
 def places_graph(edges: Edges, capacity: I64) -> Graph:
@@ -123,9 +126,15 @@ def _live_indptr(before: I64, live_r: I64) -> I64:
 
 def maximum_matching(graph: Graph) -> I64:
     """For each row, the place of one maximum matching, or -1 (Hopcroft-Karp)."""
-    if not len(graph.places):
-        return np.full(graph.shape[0], -1, dtype=np.int64)
-    return np.asarray(maximum_bipartite_matching(graph.csr(graph.units), perm_type="column"))
+    return _hopcroft_karp(graph.indptr, graph.places, graph.shape)
+
+
+def _hopcroft_karp(indptr: I64, places: I32, shape: tuple[int, int]) -> I64:
+    if not len(places):
+        return np.full(shape[0], -1, dtype=np.int64)
+    # Hopcroft-Karp reads the edges only: the places stand in for the values
+    csr = csr_array((places, places, indptr.astype(np.int32)), shape=shape)
+    return np.asarray(maximum_bipartite_matching(csr, perm_type="column"))
 
 
 def left_out_possible(graph: Graph, matching: I64) -> Mask:
@@ -231,13 +240,17 @@ def fair_threshold(graph: Graph, matching: I64, target: int) -> tuple[int, Graph
     highest = int(np.maximum.reduceat(graph.units, graph.indptr[:-1])[must].min(initial=TOP))
     values = np.flatnonzero(np.bincount(graph.units, minlength=TOP + 1))  # distinct, sorted
     values = values[(values >= lowest) & (values <= highest)]
-    found = (lowest, graph.at_least(lowest), matching)  # the matching's edges all stay
+    above = graph.at_least(lowest) if graph.units.min() < lowest else graph
+    found = (lowest, above, matching)  # the matching's edges all stay
     lo, hi = 0, len(values) - 1  # values[lo] always reaches the target
     probe = hi
     while lo < hi:
-        trial = found[1].at_least(int(values[probe]))  # from the last graph that reached it
-        trial_matching = maximum_matching(trial)
-        if np.count_nonzero(trial_matching >= 0) == target:
+        last = found[1]  # each probe filters the last graph that reached the target
+        keep = last.units >= values[probe]
+        places, indptr = last.places[keep], last.pointers(keep)
+        trial_matching = _hopcroft_karp(indptr, places, last.shape)
+        if np.count_nonzero(trial_matching >= 0) == target:  # the scores kept only then
+            trial = Graph(last.rows, indptr, places, last.units[keep], last.place_col)
             lo, found = probe, (int(values[probe]), trial, trial_matching)
         else:
             hi = probe - 1
@@ -246,8 +259,6 @@ def fair_threshold(graph: Graph, matching: I64, target: int) -> tuple[int, Graph
 
 
 def _matched_units(graph: Graph, matching: I64) -> I16:
-    """The scores of the edges of a matching."""
-    rows = np.flatnonzero(matching >= 0)
-    keys = graph.edge_rows() * graph.shape[1] + graph.places
-    at = np.searchsorted(keys, rows * graph.shape[1] + matching[rows])
-    return graph.units[at]
+    """The scores of the edges of a matching (a row's places are distinct)."""
+    chosen = np.repeat(matching.astype(graph.places.dtype), np.diff(graph.indptr))
+    return graph.units[chosen == graph.places]

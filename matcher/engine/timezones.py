@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.engine import vocab
+from matcher.engine.codes import bit_count
 from matcher.engine.model import EngineError
 
 WEEK_MINUTES = 7 * 24 * 60
@@ -87,6 +88,7 @@ class ZoneBlock:
     regimes: list[tuple[int, ...]]
     week_regime: I64
     patterns: dict[int, F32] = field(default_factory=dict)
+    packed: dict[int, NDArray[np.uint8]] = field(default_factory=dict)  # patterns as bits
     used: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
@@ -142,6 +144,7 @@ class WeekGrid:
             for r, offsets in enumerate(regimes):
                 pattern = self.utc_patterns(avail[start:stop], offsets)
                 block.patterns[r] = pattern
+                block.packed[r] = np.packbits(pattern > 0, axis=1)
                 block.used |= pattern.any(axis=0)
             out.append(block)
             start = stop
@@ -203,17 +206,19 @@ def _zone_pair(
     if key not in lefts:
         lefts[key] = np.vstack([_part(bs, r, rloc, keep) for r in left_regimes])
     right_key = (bv.zone, bs.zone, factor, *right_regimes)
-    if right_key not in rights:
-        rights[right_key] = np.vstack([_part(bv, r, cloc, keep) for r in right_regimes]).T
+    if right_key not in rights:  # each cell worth its minutes: the products are minutes
+        right = np.vstack([_part(bv, r, cloc, keep) for r in right_regimes]).T
+        right *= grid.step * factor  # small integers: exact in float32, and so are the sums
+        rights[right_key] = right
     product = lefts[key] @ rights[right_key]
     nr, nc = len(rloc), len(cloc)
     for k, (rs, rv) in enumerate(combos):
         a, b = left_regimes.index(rs) * nr, right_regimes.index(rv) * nc
         part = product[a : a + nr, b : b + nc]
         if k == 0:
-            np.multiply(part, grid.step * factor, out=view)
+            view[...] = part
         else:
-            np.minimum(view, part * (grid.step * factor), out=view)
+            np.minimum(view, part, out=view)
 
 
 def _part(block: ZoneBlock, regime: int, local: I64, keep: I64) -> F32:
@@ -224,13 +229,13 @@ def _part(block: ZoneBlock, regime: int, local: I64, keep: I64) -> F32:
     return pattern[np.ix_(local, keep)]
 
 
-def _rows_at(blocks: list[ZoneBlock], index: I64, window: int, cells: int) -> F32:
-    """The UTC patterns in one window of the people at ``index``."""
-    out = np.zeros((len(index), cells), np.float32)
+def _packed_at(blocks: list[ZoneBlock], index: I64, window: int, width: int) -> NDArray[np.uint8]:
+    """The UTC patterns in one window of the people at ``index``, 8 cells a byte."""
+    out = np.zeros((len(index), width), np.uint8)
     for b in blocks:
         inside = (index >= b.start) & (index < b.stop)
         if inside.any():
-            out[inside] = b.patterns[int(b.week_regime[window])][index[inside] - b.start]
+            out[inside] = b.packed[int(b.week_regime[window])][index[inside] - b.start]
     return out
 
 
@@ -257,11 +262,15 @@ def pair_common(
         signatures.setdefault(key, k)
     minutes = np.full(len(ri), np.inf, dtype=np.float32)
     common = np.ones((len(ri), grid.cells), dtype=bool) if display is not None else None
+    width = -(-grid.cells // 8)
     for k in signatures.values():
-        both = _rows_at(rows, ri, k, grid.cells) * _rows_at(cols, ci, k, grid.cells)
-        np.minimum(minutes, both.sum(axis=1) * grid.step, out=minutes)
+        bits = _packed_at(rows, ri, k, width)  # the cells both have, as bits
+        bits &= _packed_at(cols, ci, k, width)
+        cells = bit_count(bits).sum(axis=1, dtype=np.int64)
+        np.minimum(minutes, (cells * grid.step).astype(np.float32), out=minutes)
         if common is not None and display is not None:
-            common &= both[:, grid.local_to_utc(display[k])] > 0
+            both = np.unpackbits(bits, axis=1, count=grid.cells).view(bool)
+            common &= both[:, grid.local_to_utc(display[k])]
     if not len(grid.windows):
         minutes[:] = 0
     return minutes, common

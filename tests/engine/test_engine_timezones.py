@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+import pytest
+
 from matcher.engine import Settings, common_availability, evaluate_pair, match
+from matcher.engine.criteria import Problem
+from matcher.engine.timezones import display_offsets, pair_common
+from matcher.sample import generate_people, to_engine
 
 AUTUMN = (date(2025, 10, 1), date(2025, 12, 15))  # America/New_York leaves DST on Nov 2
 
@@ -78,3 +84,28 @@ def test_the_matrix_path_agrees_with_the_pair_path(make_student, make_volunteer)
         v = next(x for x in volunteers if x.id == p.volunteer_id)
         e = evaluate_pair(s, v, settings, term_start=AUTUMN[0], term_end=AUTUMN[1])
         assert (e.score, e.overlap_hours) == (p.score, p.overlap_hours)
+
+
+@pytest.mark.parametrize(
+    "term", [AUTUMN, (date(2025, 3, 3), date(2025, 6, 27)), (date(2025, 1, 6), date(2025, 1, 10))]
+)
+def test_pair_minutes_by_bits_agree_with_the_matrix_and_the_common_cells(term):
+    """Common minutes by bit counts on packed patterns (describe, the adjust screen) are
+    the round's matrix entries and the cells the display path finds, zone by zone."""
+    students, volunteers = to_engine(*generate_people(40, 40, seed=11))
+    problem = Problem(students, volunteers, Settings(), *term, extra_zones=("Asia/Kathmandu",))
+    everyone_s = np.arange(len(problem.students), dtype=np.int64)
+    everyone_v = np.arange(len(problem.volunteers), dtype=np.int64)
+    matrix = problem.overlap(everyone_s, everyone_v)
+    ri, ci = (a.reshape(-1) for a in np.meshgrid(everyone_s, everyone_v, indexing="ij"))
+    minutes = problem.pair_minutes(ri, ci)
+    assert np.array_equal(minutes, matrix.reshape(-1))
+    assert minutes.max() > 0
+    display = display_offsets(problem.grid, "Asia/Kathmandu")  # the finest offsets
+    shown, common = pair_common(problem.grid, problem.s_blocks, problem.v_blocks, ri, ci, display)
+    assert np.array_equal(shown, minutes)
+    assert common is not None
+    in_every_week = common.sum(axis=1) * problem.grid.step
+    assert (in_every_week <= minutes).all()
+    if len(problem.grid.windows) == 1:  # one week: the common cells are the common minutes
+        assert np.array_equal(in_every_week, minutes)
