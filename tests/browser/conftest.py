@@ -90,12 +90,29 @@ def live_app(tmp_path) -> Iterator[Flask]:
 def live_server(live_app) -> Iterator[str]:
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(10)
+
+
+def _read_whole(app):
+    """The app with each response read whole before it is sent. Werkzeug's server does not
+    close a streamed file when the browser drops the request (a favicon cut short by the next
+    navigation); the file left open is a ResourceWarning whenever it is collected, which
+    fails whichever test is running then."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
 
 
 @pytest.fixture(scope="session")
