@@ -488,7 +488,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def delete_account(user: User, password: str, *, today: dt.date | None = None) -> None:
+def delete_account(user: User, password: str, *, today: dt.date) -> None:
     """Delete a person and everything about them (services.erasure); their pairs
     end (the partners are told) and stay, without them, so that the term's counts hold."""
     if not password_matches(user.password_hash, password):
@@ -499,9 +499,7 @@ def delete_account(user: User, password: str, *, today: dt.date | None = None) -
             raise ServiceError(_("You are the only coordinator: create another one first."))
 
     # People who leave (services.leaving): end the active pairs, tell the partners.
-    leaving.end_pairs_of_leaver(
-        user, EndReason.ACCOUNT_DELETED, by=None, today=today or dt.date.today()
-    )
+    leaving.end_pairs_of_leaver(user, EndReason.ACCOUNT_DELETED, by=None, today=today)
 
     audit.record(None, "account.deleted", role=user.role)
     erasure.forget_person(user)

@@ -236,7 +236,9 @@ def delete_account() -> str | Response:
     if form.validate_on_submit():
         try:
             with use_case():
-                accounts.delete_account(current_user._get_current_object(), form.password.data)
+                accounts.delete_account(
+                    current_user._get_current_object(), form.password.data, today=today()
+                )
         except ServiceError as error:
             attach_error(form, error)
         else:

@@ -177,12 +177,12 @@ def test_unknown_query_keys_do_not_reach_the_links(client, auth, coordinator, lo
 
 def test_a_person_who_left_is_not_named(client, auth, coordinator, log):
     from matcher.services import accounts
-    from matcher.web.util import use_case
+    from matcher.web.util import today, use_case
     from tests.helpers import PASSWORD
 
     student_id, bora = log["student"].id, log["other"].id
     with use_case():  # committed, as the page does: the next request sees it
-        accounts.delete_account(log["student"], PASSWORD)
+        accounts.delete_account(log["student"], PASSWORD, today=today())
     auth.login(coordinator)
     page = client.get("/audit").text
     assert "Minji" not in page

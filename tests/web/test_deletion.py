@@ -63,7 +63,7 @@ def minji(published, make_term, make_user, coordinator):
 
 def _delete(user: User) -> None:
     with use_case():  # committed, as the page does
-        accounts.delete_account(user, PASSWORD)
+        accounts.delete_account(user, PASSWORD, today=today())
 
 
 def test_nothing_names_her_in_any_table_afterwards(minji):
