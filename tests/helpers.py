@@ -84,6 +84,31 @@ ROOT = Path(__file__).resolve().parents[1]
 # People and their week
 
 
+def racing_app(tmp_path: Path) -> Flask:
+    """An app with connections of its own to the test database, for real sessions that race
+    in threads (call it after committing what they need). In-memory SQLite has one shared
+    connection, so it is copied to a file first."""
+    import sqlite3
+
+    from matcher import create_app
+    from matcher.extensions import db
+
+    url = db.engine.url.render_as_string(hide_password=False)
+    if url.startswith("sqlite"):
+        path = tmp_path / "race.db"
+        with sqlite3.connect(path) as target:
+            db.session.connection().connection.driver_connection.backup(target)
+        url = f"sqlite:///{path}"
+
+    class Race(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        SQLALCHEMY_ENGINE_OPTIONS = (
+            {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+        )
+
+    return create_app(Race)
+
+
 def week(*ranges: tuple[int, int]) -> str:
     """An availability string with the given [start, end) slot ranges ticked."""
     on = {slot for start, end in ranges for slot in range(start, end)}

@@ -4,13 +4,12 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-import config
-from matcher import create_app, mail
+from matcher import mail
 from matcher.extensions import db
 from matcher.models import MatchRound, Notification, Pair, Term
 from matcher.services import ServiceError, publishing, rounds
 from matcher.web.util import today, use_case
-from tests.helpers import body_of, free_port, settings, smtp_server
+from tests.helpers import body_of, free_port, racing_app, settings, smtp_server
 
 
 @pytest.fixture
@@ -153,22 +152,7 @@ def test_two_coordinators_publishing_at_once(pool, coordinator, make_user, tmp_p
     other = make_user("coordinator", display_name="Other")
     round_ = rounds.run_round(term, settings(), by=coordinator)
     db.session.commit()
-    url = db.engine.url.render_as_string(hide_password=False)
-    if url.startswith("sqlite"):  # in-memory SQLite has one shared connection: copy to a file
-        import sqlite3
-
-        path = tmp_path / "race.db"
-        with sqlite3.connect(path) as target:
-            db.session.connection().connection.driver_connection.backup(target)
-        url = f"sqlite:///{path}"
-
-    class Race(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        SQLALCHEMY_ENGINE_OPTIONS = (
-            {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
-        )
-
-    race_app = create_app(Race)
+    race_app = racing_app(tmp_path)
     barrier = threading.Barrier(2)
     outcomes: dict[int, str] = {}
     # Plain ids only: the test's own objects belong to its session, which threads must not use.

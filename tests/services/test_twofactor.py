@@ -9,12 +9,11 @@ import pyotp
 import pytest
 from sqlalchemy import func, select
 
-import config
-from matcher import create_app
 from matcher.extensions import db
 from matcher.models import RecoveryCode, User
 from matcher.services import ServiceError, twofactor
 from matcher.services.accounts import hash_password
+from tests.helpers import racing_app
 
 NOON = dt.datetime(2099, 5, 1, 12, 0, 10, tzinfo=dt.UTC)
 
@@ -133,22 +132,7 @@ def test_two_sign_ins_racing_with_one_code(newcomer, tmp_path):
     enable(newcomer)
     later = NOON + dt.timedelta(minutes=1)
     the_code, user_id = code(newcomer, later), newcomer.id
-    url = db.engine.url.render_as_string(hide_password=False)
-    if url.startswith("sqlite"):  # in-memory SQLite has one shared connection: copy to a file
-        import sqlite3
-
-        path = tmp_path / "race.db"
-        with sqlite3.connect(path) as target:
-            db.session.connection().connection.driver_connection.backup(target)
-        url = f"sqlite:///{path}"
-
-    class Race(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        SQLALCHEMY_ENGINE_OPTIONS = (
-            {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
-        )
-
-    race_app = create_app(Race)
+    race_app = racing_app(tmp_path)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
