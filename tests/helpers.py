@@ -109,6 +109,14 @@ def racing_app(tmp_path: Path) -> Flask:
     return create_app(Race)
 
 
+def term_form(term: Any, **changes: object) -> dict[str, object]:
+    """The term form as its edit page fills it in for `term`, with `changes`."""
+    dates = ("starts_on", "ends_on", "applications_open_on", "applications_close_on")
+    data: dict[str, object] = {"name": term.name, "status": term.status}
+    data.update({name: getattr(term, name).isoformat() for name in dates})
+    return {**data, **changes}
+
+
 def week(*ranges: tuple[int, int]) -> str:
     """An availability string with the given [start, end) slot ranges ticked."""
     on = {slot for start, end in ranges for slot in range(start, end)}

@@ -13,7 +13,7 @@ from matcher.extensions import db
 from matcher.models import CheckIn, Notification, NotificationKind, PairSession, TermReport
 from matcher.services import checkins
 from matcher.web.util import today
-from tests.helpers import pair_of
+from tests.helpers import pair_of, term_form
 
 
 def _main(response) -> str:
@@ -248,15 +248,7 @@ def test_the_term_form_checks_the_check_in_weeks(
     auth.login(coordinator)
     form = client.get(f"/terms/{term.id}/edit").get_data(as_text=True)
     assert 'value="2, 6"' in form
-    data = {
-        "name": term.name,
-        "starts_on": term.starts_on.isoformat(),
-        "ends_on": term.ends_on.isoformat(),
-        "applications_open_on": term.applications_open_on.isoformat(),
-        "applications_close_on": term.applications_close_on.isoformat(),
-        "status": term.status,
-        "check_in_weeks": weeks,
-    }
+    data = term_form(term, check_in_weeks=weeks)
     response = client.post(f"/terms/{term.id}/edit", data=data)
     assert response.status_code == 200 and message in response.get_data(as_text=True)
     db.session.refresh(term)

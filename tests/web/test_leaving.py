@@ -7,7 +7,7 @@ from matcher.extensions import db
 from matcher.models import AuditEvent, Enrollment
 from matcher.services import leaving, pairs
 from matcher.web.util import today
-from tests.helpers import PASSWORD, pair_of
+from tests.helpers import PASSWORD, pair_of, term_form
 
 TRUE_MESSAGE = "Your partner can no longer take part."
 NEW_PARTNER = "The coordinator will find you a new partner; we will email you."
@@ -144,15 +144,7 @@ def test_the_term_form_sets_one_to_one(client, auth, coordinator, make_term):
     auth.login(coordinator)
     form = client.get(f"/terms/{term.id}/edit").get_data(as_text=True)
     assert "Volunteers may tutor more than one student" in form
-    data = {
-        "name": term.name,
-        "starts_on": term.starts_on.isoformat(),
-        "ends_on": term.ends_on.isoformat(),
-        "applications_open_on": term.applications_open_on.isoformat(),
-        "applications_close_on": term.applications_close_on.isoformat(),
-        "status": term.status,
-        "volunteers_take_several": "y",
-    }
+    data = term_form(term, volunteers_take_several="y")
     assert client.post(f"/terms/{term.id}/edit", data=data).status_code == 302
     db.session.refresh(term)
     assert term.volunteers_take_several is True
