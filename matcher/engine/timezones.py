@@ -118,16 +118,16 @@ class WeekGrid:
     def utc_patterns(self, avail: NDArray[np.bool_], offsets: tuple[int, ...]) -> F32:
         """0/1 UTC week patterns (n x cells) of people with these local slots."""
         target = self.local_to_utc(offsets)
-        cells = np.repeat(avail, self.per_slot, axis=1)
+        slot = np.arange(self.cells) // self.per_slot  # the local slot of each local cell
         out = np.zeros((avail.shape[0], self.cells), dtype=np.float32)
         if len(np.unique(target)) == self.cells:  # a bijection: a plain gather
             source = np.empty_like(target)
-            source[target] = np.arange(self.cells)
-            out[:] = cells[:, source]
+            source[target] = slot
+            out[:] = avail[:, source]
         else:  # a change of offset inside the window: some cells taken twice, some never
             order = np.argsort(target, kind="stable")
             hit, starts = np.unique(target[order], return_index=True)
-            out[:, hit] = np.maximum.reduceat(cells[:, order], starts, axis=1)
+            out[:, hit] = np.maximum.reduceat(avail[:, slot[order]], starts, axis=1)
         return out
 
     def blocks(self, zones: list[str], avail: NDArray[np.bool_]) -> list[ZoneBlock]:
