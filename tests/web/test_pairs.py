@@ -31,10 +31,10 @@ def test_volunteer_in_los_angeles_sees_her_student_in_her_zone(client, auth, pub
     page = client.get("/my-pair").get_data(as_text=True)
     main = page.split("<main>")[1]
     assert "Haneul" in main
-    assert "In your time (America/Los_Angeles)" in main
+    assert "In your time (Los Angeles)" in main
     # Seoul's Mon-Wed 19:00-22:00 is 02:00-05:00 in Los Angeles in winter and 03:00-06:00
     # once daylight saving starts (Sunday 8 March 2099, inside the term)
-    los_angeles, seoul = main.split("In Haneul’s time (Asia/Seoul)")
+    los_angeles, seoul = main.split("In Haneul’s time (Seoul)")
     assert "Mon 02:00–05:00" in los_angeles and "Wed 02:00–05:00" in los_angeles
     assert "Until Saturday 2099-03-07:" in los_angeles
     assert "From Sunday 2099-03-08, when the clocks change in Los Angeles:" in los_angeles
