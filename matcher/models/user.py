@@ -7,7 +7,8 @@ import enum
 import secrets
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String
+from sqlalchemy import ColumnElement, String, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.models.base import Base, checked_enum, utcnow
@@ -94,6 +95,19 @@ class User(Base):
     @property
     def two_factor_enabled(self) -> bool:
         return self.totp_confirmed_at is not None
+
+    @hybrid_property
+    def unconfirmed_sign_up(self) -> bool:
+        """Signed up with a password and has not yet followed the emailed link that confirms
+        the address, so cannot sign in. (An imported or invited person has no password yet:
+        they wait for their invitation instead.) Also a SQL condition, so that a count and
+        a filter cannot disagree."""
+        return self.email_confirmed_at is None and self.password_hash is not None
+
+    @unconfirmed_sign_up.inplace.expression
+    @classmethod
+    def _unconfirmed_sign_up_condition(cls) -> ColumnElement[bool]:
+        return and_(cls.email_confirmed_at.is_(None), cls.password_hash.is_not(None))
 
     @property
     def profile(self) -> StudentProfile | VolunteerProfile | None:

@@ -212,15 +212,10 @@ def _user_by_email(email: str) -> User | None:
     return user
 
 
-def _waits_for_sign_up(user: User) -> bool:
-    """Signed up with a password, and the address not confirmed yet."""
-    return user.email_confirmed_at is None and user.password_hash is not None
-
-
 def _kind_for_known(user: User) -> NotificationKind:
     """What an email to an address that has an account says: the sign-up link again if
     that account still waits for it, else that the account exists (sign in, or reset)."""
-    if _waits_for_sign_up(user) and user.active:
+    if user.unconfirmed_sign_up and user.active:
         return NotificationKind.SIGN_UP
     return NotificationKind.ACCOUNT_EXISTS
 
