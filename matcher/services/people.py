@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
@@ -44,6 +44,7 @@ class Show(enum.StrEnum):
     INCOMPLETE = "incomplete"  # the profile still lacks something matching needs
     NO_AVAILABILITY = "no_availability"  # not one half hour of the week ticked
     NOT_ACCEPTED = "not_accepted"  # an imported or invited person who has not chosen a password
+    UNCONFIRMED = "unconfirmed"  # signed up, and has not followed the emailed link yet
     PAIRED = "paired"  # in an active pair of this term
     UNMATCHED = "unmatched"  # approved, and in no active pair of this term
 
@@ -90,6 +91,12 @@ class PersonRow:
     def invitation_accepted(self) -> bool:
         return self.user.password_hash is not None
 
+    @property
+    def unconfirmed(self) -> bool:
+        """Signed up but never followed the emailed link: cannot sign in, may never come back,
+        and the address may be mistyped or someone else's."""
+        return bool(self.user.unconfirmed_sign_up)
+
 
 @dataclass(frozen=True)
 class PeoplePage:
@@ -126,6 +133,7 @@ def _matches_show(row: PersonRow, show: str) -> bool:
         Show.INCOMPLETE: not row.completeness.complete,
         Show.NO_AVAILABILITY: profile is None or profile.slot_count == 0,
         Show.NOT_ACCEPTED: not row.invitation_accepted,
+        Show.UNCONFIRMED: row.unconfirmed,
         Show.PAIRED: row.paired,
         Show.UNMATCHED: row.enrollment.status == EnrollmentStatus.APPROVED and not row.paired,
     }[show]
@@ -172,10 +180,30 @@ def page_of(rows: list[PersonRow], page: int, per_page: int = PER_PAGE) -> Peopl
     return PeoplePage(rows[(page - 1) * per_page : page * per_page], len(rows), page, pages)
 
 
+def unconfirmed_count(term: Term) -> int:
+    """How many of the term's people signed up and have not confirmed their address: the
+    same people as the UNCONFIRMED filter, counted by the database."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Enrollment)
+            .join(Enrollment.user)
+            .where(
+                Enrollment.term_id == term.id,
+                User.role.in_([Role.STUDENT, Role.VOLUNTEER]),
+                User.unconfirmed_sign_up,
+            )
+        )
+        or 0
+    )
+
+
 @dataclass(frozen=True)
 class BulkOutcome:
     changed: int  # people updated, or reminded
     skipped: int = 0  # people a reminder did not go to (complete, withdrawn, not signed up)
+    # People left out because their sign-up is not confirmed: not approved, or not reminded.
+    unconfirmed: int = 0
 
 
 def chosen_enrollments(
@@ -201,27 +229,47 @@ def bulk_action(
     today: dt.date,
 ) -> BulkOutcome:
     """Approve, withdraw, reset or remind the people chosen: all of them, or nothing (the
-    edge rolls the use case back on a refusal)."""
+    edge rolls the use case back on a refusal). People whose sign-up is not confirmed are
+    never approved (`terms.approvable`): they are left out and counted, and if nobody else
+    was chosen, the approval is refused."""
     if action not in set(BulkAction):
         raise ServiceError(_("Choose an action from the list."), "action")
     chosen = chosen_enrollments(term, enrollment_ids, everyone_matching)
     if action == BulkAction.REMIND:
         return remind(term, chosen, by=by)
+    unconfirmed = 0
+    if action == BulkAction.APPROVE:
+        allowed = [e for e in chosen if terms.approvable(e)]
+        if not allowed:
+            raise terms.unconfirmed_refusal()
+        chosen, unconfirmed = allowed, len(chosen) - len(allowed)
     ids = [e.id for e in chosen]
-    return BulkOutcome(terms.set_enrollment_status(term, ids, action, by=by, today=today))
+    changed = terms.set_enrollment_status(term, ids, action, by=by, today=today)
+    return BulkOutcome(changed, unconfirmed=unconfirmed)
 
 
 def remind(term: Term, chosen: Sequence[Enrollment], *, by: User) -> BulkOutcome:
     """Queue a PROFILE_REMINDER to each chosen person whose profile is incomplete; the email
     lists what it lacks (`profiles.completeness`, computed when it is sent). Nobody
-    withdrawn, complete, or without a password yet (they need their invitation instead)."""
-    to_remind = [
+    withdrawn, complete, or without a password yet (they need their invitation instead);
+    nobody whose sign-up is not confirmed either (they cannot sign in to complete it, and
+    the address may not be theirs), counted apart so that the page can say why."""
+    lacking = [
         e.user
         for e in chosen
         if e.status != EnrollmentStatus.WITHDRAWN
         and e.user.password_hash is not None
         and not completeness(e.user).complete
     ]
+    to_remind = [user for user in lacking if not user.unconfirmed_sign_up]
+    unconfirmed = len(lacking) - len(to_remind)
+    if not to_remind and unconfirmed:
+        raise ServiceError(
+            _(
+                "Nobody to remind: the people you chose who lack something have not confirmed "
+                "their email address yet, so they cannot sign in to complete their profile."
+            )
+        )
     if not to_remind:
         raise ServiceError(
             _(
@@ -232,4 +280,4 @@ def remind(term: Term, chosen: Sequence[Enrollment], *, by: User) -> BulkOutcome
     for user in to_remind:
         outbox.queue_email(user, NotificationKind.PROFILE_REMINDER, term_id=term.id)
         audit.record(by, "profile.reminded", subject=user, term_id=term.id)
-    return BulkOutcome(len(to_remind), len(chosen) - len(to_remind))
+    return BulkOutcome(len(to_remind), len(chosen) - len(lacking), unconfirmed)

@@ -300,10 +300,27 @@ def term_enrollments(term: Term, enrollment_ids: Sequence[int]) -> list[Enrollme
     return list(found)
 
 
+def approvable(enrollment: Enrollment) -> bool:
+    """Whether approving is allowed: never for a sign-up whose address is not confirmed (the
+    address may be mistyped or someone else's, and they cannot sign in); unchanged if they
+    are approved already."""
+    return enrollment.status == EnrollmentStatus.APPROVED or not enrollment.user.unconfirmed_sign_up
+
+
+def unconfirmed_refusal() -> ServiceError:
+    return ServiceError(
+        _(
+            "Not approved: they have not confirmed their email address yet, so they cannot "
+            "sign in. They can be approved once they follow the link we emailed them."
+        )
+    )
+
+
 def set_enrollment_status(
     term: Term, enrollment_ids: Sequence[int], status: str, *, by: User, today: dt.date
 ) -> int:
     """Approve, withdraw or reset several of the term's enrollments at once; how many changed.
+    Approving someone whose sign-up is not confirmed is refused (`approvable`).
 
     A person withdrawn from a term that is not closed leaves: their pair ends and the
     partner is told (services.leaving).
@@ -311,6 +328,8 @@ def set_enrollment_status(
     if status not in set(EnrollmentStatus):
         raise ServiceError(_("Choose approve, withdraw or back to applied."))
     found = term_enrollments(term, enrollment_ids)
+    if status == EnrollmentStatus.APPROVED and any(not approvable(e) for e in found):
+        raise unconfirmed_refusal()
     changed = 0
     for enrollment in found:
         if enrollment.status != status:

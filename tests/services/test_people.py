@@ -19,6 +19,7 @@ from matcher.models import (
     Term,
     TermStatus,
 )
+from matcher.models.base import utcnow
 from matcher.services import ServiceError, people, profiles, rounds, terms
 from matcher.services.naming import label_of, person_label, place
 from matcher.services.people import PeopleQuery
@@ -53,10 +54,22 @@ def cohort(make_term, make_user):
         "withdrawn": make_user("volunteer", term=term, display_name="Gone", status="withdrawn"),
     }
     invited = make_user("student", term=term, display_name="Invited Kim", complete=False)
-    invited.password_hash = None
+    invited.password_hash = invited.email_confirmed_at = None  # as roster_import makes them
     made["invited"] = invited
+    # Signed up at /register and never followed the emailed link: a password, no confirmation,
+    # and the empty profile that registration makes.
+    made["unconfirmed"] = unconfirmed(
+        make_user("student", term=term, display_name="Una Lee", complete=False)
+    )
     db.session.commit()
     return term, made
+
+
+def unconfirmed(user):
+    """`user` as a sign-up that was never confirmed (accounts.register makes the same)."""
+    user.email_confirmed_at = None
+    db.session.commit()
+    return user
 
 
 def test_search_by_name_email_and_short_id(cohort):
@@ -77,6 +90,7 @@ def test_students_first_then_volunteers_each_by_name(cohort):
         "Invited Kim",
         "Mirae",
         "Mirae",
+        "Una Lee",
         "Gone",
         "Émile",
     ]
@@ -86,9 +100,11 @@ def test_students_first_then_volunteers_each_by_name(cohort):
 @pytest.mark.parametrize(
     "query,expected",
     [
-        ({"show": "incomplete"}, {"half", "invited"}),
-        ({"show": "no_availability"}, {"half", "invited"}),
-        ({"show": "not_accepted"}, {"invited"}),
+        ({"show": "incomplete"}, {"half", "invited", "unconfirmed"}),
+        ({"show": "no_availability"}, {"half", "invited", "unconfirmed"}),
+        ({"show": "not_accepted"}, {"invited"}),  # an imported person is not "unconfirmed"
+        ({"show": "unconfirmed"}, {"unconfirmed"}),
+        ({"show": "unconfirmed", "role": "volunteer"}, set()),
         ({"status": "approved"}, {"approved"}),
         ({"status": "withdrawn"}, {"withdrawn"}),
         ({"role": "volunteer"}, {"approved", "withdrawn"}),
@@ -236,6 +252,97 @@ def test_remind_queues_one_email_per_incomplete_person(cohort, coordinator):
     people.bulk_action(term, "remind", enrollment_ids=chosen, by=coordinator, today=today())
     db.session.commit()
     assert count(Notification) == 1
+
+
+# Sign-ups whose address is not confirmed
+
+
+def test_the_unconfirmed_count_is_the_filters_count(cohort, make_term, make_user):
+    term, made = cohort
+    gone = unconfirmed(make_user("volunteer", term=term, status="withdrawn", complete=False))
+    unconfirmed(make_user("student", term=make_term(), complete=False))  # another term's
+    found = people.find_people(term, PeopleQuery(show="unconfirmed"))
+    assert {row.user.id for row in found} == {made["unconfirmed"].id, gone.id}
+    assert people.unconfirmed_count(term) == len(found) == 2
+    made["unconfirmed"].email_confirmed_at = utcnow()  # they followed the link
+    db.session.commit()
+    assert [row.user for row in people.find_people(term, PeopleQuery(show="unconfirmed"))] == [gone]
+    assert people.unconfirmed_count(term) == 1
+
+
+def approved_ids():
+    return {e.user_id for e in db.session.scalars(select(Enrollment)) if e.status == "approved"}
+
+
+def test_approving_everyone_matching_leaves_the_unconfirmed_out(cohort, coordinator):
+    term, made = cohort
+    outcome = people.bulk_action(
+        term,
+        "approved",
+        everyone_matching=PeopleQuery(role="student"),
+        by=coordinator,
+        today=today(),
+    )
+    db.session.commit()
+    assert (outcome.changed, outcome.unconfirmed) == (4, 1)
+    assert approved_ids() == {made[k].id for k in ("complete", "namesake", "half", "invited")} | {
+        made["approved"].id
+    }
+    approvals = select(AuditEvent).where(AuditEvent.action == "enrollment.approved")
+    assert made["unconfirmed"].id not in {e.subject_user_id for e in db.session.scalars(approvals)}
+
+
+@pytest.mark.parametrize("through", ["bulk_action", "set_enrollment_status"])
+def test_approving_only_unconfirmed_people_is_refused(cohort, coordinator, through):
+    """Refused in the use case that approves, whoever calls it: a person page's button, the
+    bulk bar, or another use case."""
+    term, made = cohort
+    ids = [made["unconfirmed"].enrollments[0].id]
+    if through == "set_enrollment_status":
+        ids.append(made["half"].enrollments[0].id)  # nothing half-done: Half stays applied
+    events = count(AuditEvent)
+    with pytest.raises(ServiceError, match="they have not confirmed their email address yet"):
+        if through == "bulk_action":
+            people.bulk_action(term, "approved", enrollment_ids=ids, by=coordinator, today=today())
+        else:
+            terms.set_enrollment_status(term, ids, "approved", by=coordinator, today=today())
+    db.session.rollback()
+    assert approved_ids() == {made["approved"].id}
+    assert count(AuditEvent) == events
+
+
+def test_an_unconfirmed_person_can_be_withdrawn_and_once_confirmed_approved(cohort, coordinator):
+    term, made = cohort
+    una = made["unconfirmed"]
+    ids = [una.enrollments[0].id]
+    withdrawn = people.bulk_action(
+        term, "withdrawn", enrollment_ids=ids, by=coordinator, today=today()
+    )
+    back = people.bulk_action(term, "applied", enrollment_ids=ids, by=coordinator, today=today())
+    assert (withdrawn.changed, back.changed) == (1, 1)
+    una.email_confirmed_at = utcnow()
+    outcome = people.bulk_action(
+        term, "approved", enrollment_ids=ids, by=coordinator, today=today()
+    )
+    db.session.commit()
+    assert (outcome.changed, outcome.unconfirmed) == (1, 0)
+    assert una.id in approved_ids()
+
+
+def test_remind_leaves_out_the_unconfirmed_and_counts_them_apart(cohort, coordinator):
+    term, made = cohort
+    chosen = [made[key].enrollments[0].id for key in ("complete", "half", "unconfirmed")]
+    outcome = people.bulk_action(
+        term, "remind", enrollment_ids=chosen, by=coordinator, today=today()
+    )
+    db.session.commit()
+    assert (outcome.changed, outcome.skipped, outcome.unconfirmed) == (1, 1, 1)
+    assert [n.user_id for n in db.session.scalars(select(Notification))] == [made["half"].id]
+    only_them = [made["unconfirmed"].enrollments[0].id, made["complete"].enrollments[0].id]
+    with pytest.raises(ServiceError, match="have not confirmed their email address yet"):
+        people.bulk_action(term, "remind", enrollment_ids=only_them, by=coordinator, today=today())
+    db.session.rollback()
+    assert count(Notification, Notification.user_id == made["unconfirmed"].id) == 0
 
 
 # Labels that tell people apart
