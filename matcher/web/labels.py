@@ -149,6 +149,7 @@ PEOPLE_FILTERS = {
     Show.INCOMPLETE: _l("Profile incomplete"),
     Show.NO_AVAILABILITY: _l("No availability"),
     Show.NOT_ACCEPTED: _l("Invitation not accepted"),
+    Show.UNCONFIRMED: _l("Email not confirmed"),
     Show.PAIRED: _l("Paired"),
     Show.UNMATCHED: _l("Approved, not paired"),
 }

@@ -107,6 +107,7 @@ def show(term_id: int) -> str:
         filters=filters,
         found=found,
         counts=terms.status_counts(term),
+        unconfirmed=people.unconfirmed_count(term),
         action_form=EnrollmentActionForm(formdata=None, **filters.data),
         invitation_states=invitations.states(term, now=utcnow()),
         invitations_form=InvitationsForm(),
@@ -185,6 +186,17 @@ def _flash_outcome(action: str, outcome: people.BulkOutcome) -> None:
             ngettext("%(num)d person updated.", "%(num)d people updated.", outcome.changed),
             "success",
         )
+        if outcome.unconfirmed:
+            flash(
+                ngettext(
+                    "%(num)d person was not approved: they have not confirmed their email "
+                    "address yet, so they cannot sign in.",
+                    "%(num)d people were not approved: they have not confirmed their email "
+                    "address yet, so they cannot sign in.",
+                    outcome.unconfirmed,
+                ),
+                "info",
+            )
         return
     flash(
         ngettext(
@@ -200,6 +212,17 @@ def _flash_outcome(action: str, outcome: people.BulkOutcome) -> None:
                 "%(num)d people were left out: a complete profile, withdrawn, or an invitation "
                 "not accepted yet.",
                 outcome.skipped,
+            ),
+            "info",
+        )
+    if outcome.unconfirmed:
+        flash(
+            ngettext(
+                "%(num)d person was left out: they have not confirmed their email address yet, "
+                "so they cannot sign in to complete their profile.",
+                "%(num)d people were left out: they have not confirmed their email address yet, "
+                "so they cannot sign in to complete their profile.",
+                outcome.unconfirmed,
             ),
             "info",
         )
