@@ -198,6 +198,32 @@ def test_availability_text_round_trips() -> None:
     )
 
 
+def imported_by(*args: str) -> tuple[int, set[str]]:
+    """The exit code of a real `python -m matcher` process and the modules it imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "matcher", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line.split("|") for line in done.stderr.splitlines()]
+    return done.returncode, {line[-1].strip() for line in lines if len(line) == 3}
+
+
+def test_the_command_imports_only_what_it_uses(files: Path) -> None:
+    args = ["match", str(files / "students.csv"), str(files / "volunteers.csv")]
+    code, modules = imported_by(*args, "--out", str(files / "pairs.csv"), *TERM)
+    assert code == 0 and {"numpy", "scipy.sparse.csgraph", "matcher.engine.solve"} <= modules
+    unused = ("recruit", "queries", "stability")
+    assert not modules & {f"matcher.engine.{name}" for name in unused}
+    assert not {m for m in modules if m.split(".")[0] in ("flask", "sqlalchemy")}
+    # A bad file is answered before NumPy and SciPy are loaded.
+    edit(files / "students.csv", 2, "goals", "knitting")
+    code, modules = imported_by(*args, "--out", str(files / "pairs.csv"), *TERM)
+    assert code == 2 and "matcher.roster" in modules
+    assert not {m for m in modules if m.split(".")[0] in ("numpy", "scipy")}
+
+
 def test_roster_error_carries_file_row_and_column(files: Path) -> None:
     edit(files / "students.csv", 4, "gender", "unknown")
     with pytest.raises(RosterError) as raised:
