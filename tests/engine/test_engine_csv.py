@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from matcher.__main__ import main
+from matcher.engine import availability_from_slots
 from matcher.roster import RosterError, format_availability, parse_availability, read_students
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -196,6 +197,9 @@ def test_availability_text_round_trips() -> None:
     assert format_availability(parse_availability("wed 20:00-21:00;mon 19:00-20:00")) == (
         "Mon 19:00-20:00; Wed 20:00-21:00"
     )
+    week = parse_availability("Mon 19:00-21:00; mon 20:00-22:00;; Mon 22:00-22:30 ;")
+    assert week == availability_from_slots(range(38, 45)) and len(week) == 336
+    assert format_availability(week) == "Mon 19:00-22:30"
 
 
 def imported_by(*args: str) -> tuple[int, set[str]]:
