@@ -10,7 +10,7 @@ PORT ?= 5000
 # included); set BASE_URL for a public address.
 BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: install install-test translations run demo test lint bench clean
+.PHONY: install install-test translations bytecode run demo test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,16 @@ $(VENV)/.installed-test: $(VENV)/.installed
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --use-fuzzy -d matcher/translations
 
-install: $(VENV)/.installed translations
+# matcher's own bytecode, as pip writes it for a regular install (the editable one does not):
+# where PYTHONDONTWRITEBYTECODE is set, every `python -m matcher` or `flask` process would
+# otherwise compile matcher's source again (about 0.025 s of the CSV command's 0.5 s).
+# Only changed files are compiled; a file edited since is compiled from source as usual.
+bytecode: $(VENV)/.installed
+	$(BIN)/python -m compileall -q matcher
 
-install-test: $(VENV)/.installed-test translations
+install: $(VENV)/.installed translations bytecode
+
+install-test: $(VENV)/.installed-test translations bytecode
 
 # The mail worker runs beside the server and stops with it; in development the emails are
 # written to instance/mail/ (one .eml file each).

@@ -31,7 +31,6 @@ from matcher.engine import (
     MatchResult,
     Student,
     Volunteer,
-    availability_from_slots,
     person_from,
     vocab,
 )
@@ -47,6 +46,7 @@ CONSTRAINT_COLUMNS = ("student_id", "volunteer_id", "kind")
 PAIR_COLUMNS = ("student_id", "volunteer_id", "score", "overlap_hours", "explanation")
 TRUE = ("yes", "true", "1")
 FALSE = ("no", "false", "0", "")
+FLAGS = TRUE + FALSE
 LANGUAGES = ("en", "ko")
 # The vocabularies whose values a file may give as a code or as a label; the key each
 # field reads its values from (a student's preferred tutor gender is a gender too).
@@ -85,10 +85,15 @@ class RosterError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+@lru_cache(maxsize=4096)
 def value_key(text: str) -> str:
     """How typed values compare: case-insensitive; spaces, hyphens and underscores alike
-    (``Speech-Contest`` = ``speech contest`` = ``speech_contest``)."""
-    return re.sub(r"[\s_\-]+", "_", text.strip().casefold()).strip("_")
+    (``Speech-Contest`` = ``speech contest`` = ``speech_contest``). Cached: a file
+    repeats the same few values in every row."""
+    return _SEPARATORS.sub("_", text.strip().casefold()).strip("_")
 
 
 class Vocabulary:
@@ -137,13 +142,19 @@ class Constraint:
 
 def parse_availability(text: str) -> tuple[bool, ...]:
     """``"Mon 19:00-21:00; Wed 20:00-22:30"`` -> 336 booleans; raises ValueError."""
-    slots: set[int] = set()
+    week = [False] * vocab.SLOTS_PER_WEEK
+    given = False
     for entry in (e.strip() for e in text.split(";")):
         if entry:
-            slots.update(_entry(entry))
-    if not slots:
+            slots = _entry(entry)
+            week[slots.start : slots.stop] = _ON[: len(slots)]
+            given = True
+    if not given:
         raise ValueError("no time given")
-    return availability_from_slots(slots)
+    return tuple(week)
+
+
+_ON = [True] * vocab.SLOTS_PER_DAY  # an entry's slots, within one day
 
 
 @lru_cache(maxsize=4096)
@@ -244,14 +255,14 @@ class _Row:
 
     def flag(self, column: str) -> bool:
         value = self.text(column).lower()
-        if value not in TRUE + FALSE:
+        if value not in FLAGS:
             raise self.fail(column, f"{value!r} is not yes/no, true/false, 1/0 or empty")
         return value in TRUE
 
     def zone(self, column: str) -> str:
         value = self.required(column)
         try:
-            ZoneInfo(value)
+            _zone(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise self.fail(column, f"{value!r} is not a known IANA time zone") from None
         return value
@@ -267,6 +278,14 @@ class _Row:
         if value not in ("1", "2", "3"):
             raise self.fail(column, f"{value!r} is not 1, 2, 3 or empty")
         return int(value)
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    """The zone `name` names, loaded once: `ZoneInfo` keeps alive only the 8 zones it
+    was last asked for, so with more zones in a file each row (and the engine's own
+    check of each person) read its zone file again."""
+    return ZoneInfo(name)
 
 
 def _not_one_of(value: str, allowed: Sequence[str]) -> str:

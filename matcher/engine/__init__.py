@@ -17,8 +17,9 @@ The public API::
 
 from __future__ import annotations
 
-from matcher.engine.explain import describe_times, duration
-from matcher.engine.matching import match
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from matcher.engine.model import (
     EngineError,
     InvalidLock,
@@ -31,13 +32,6 @@ from matcher.engine.model import (
     person_from,
     slots_of,
 )
-from matcher.engine.queries import alternatives, common_availability, evaluate_pair
-from matcher.engine.recruit import (
-    RecruitWindow,
-    WeekTime,
-    recruitment_windows,
-    unmatched_counts,
-)
 from matcher.engine.result import (
     Alternative,
     Criterion,
@@ -49,7 +43,47 @@ from matcher.engine.result import (
     Unmatched,
     Violation,
 )
-from matcher.engine.stability import BlockingPair, blocking_pairs
+
+if TYPE_CHECKING:
+    from matcher.engine.explain import describe_times, duration
+    from matcher.engine.matching import match
+    from matcher.engine.queries import alternatives, common_availability, evaluate_pair
+    from matcher.engine.recruit import (
+        RecruitWindow,
+        WeekTime,
+        recruitment_windows,
+        unmatched_counts,
+    )
+    from matcher.engine.stability import BlockingPair, blocking_pairs
+
+# The rest of the API lives in modules that import NumPy (and SciPy): each is imported
+# on first use, so that the people, the settings and the results (`model`, `result`)
+# and what reads them (`matcher.roster`: a bad file is answered at once) need neither,
+# and a caller loads only the modules it uses (the CSV command never `recruit`).
+_LAZY = {
+    "describe_times": "explain",
+    "duration": "explain",
+    "match": "matching",
+    "alternatives": "queries",
+    "common_availability": "queries",
+    "evaluate_pair": "queries",
+    "RecruitWindow": "recruit",
+    "WeekTime": "recruit",
+    "recruitment_windows": "recruit",
+    "unmatched_counts": "recruit",
+    "BlockingPair": "stability",
+    "blocking_pairs": "stability",
+}
+
+
+def __getattr__(name: str) -> object:
+    """A name of `_LAZY`: its module imported, and the name kept here for next time."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Alternative",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from matcher.__main__ import main
+from matcher.engine import availability_from_slots
 from matcher.roster import RosterError, format_availability, parse_availability, read_students
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -196,6 +197,35 @@ def test_availability_text_round_trips() -> None:
     assert format_availability(parse_availability("wed 20:00-21:00;mon 19:00-20:00")) == (
         "Mon 19:00-20:00; Wed 20:00-21:00"
     )
+    week = parse_availability("Mon 19:00-21:00; mon 20:00-22:00;; Mon 22:00-22:30 ;")
+    assert week == availability_from_slots(range(38, 45)) and len(week) == 336
+    assert format_availability(week) == "Mon 19:00-22:30"
+
+
+def imported_by(*args: str) -> tuple[int, set[str]]:
+    """The exit code of a real `python -m matcher` process and the modules it imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "matcher", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line.split("|") for line in done.stderr.splitlines()]
+    return done.returncode, {line[-1].strip() for line in lines if len(line) == 3}
+
+
+def test_the_command_imports_only_what_it_uses(files: Path) -> None:
+    args = ["match", str(files / "students.csv"), str(files / "volunteers.csv")]
+    code, modules = imported_by(*args, "--out", str(files / "pairs.csv"), *TERM)
+    assert code == 0 and {"numpy", "scipy.sparse.csgraph", "matcher.engine.solve"} <= modules
+    unused = ("recruit", "queries", "stability")
+    assert not modules & {f"matcher.engine.{name}" for name in unused}
+    assert not {m for m in modules if m.split(".")[0] in ("flask", "sqlalchemy")}
+    # A bad file is answered before NumPy and SciPy are loaded.
+    edit(files / "students.csv", 2, "goals", "knitting")
+    code, modules = imported_by(*args, "--out", str(files / "pairs.csv"), *TERM)
+    assert code == 2 and "matcher.roster" in modules
+    assert not {m for m in modules if m.split(".")[0] in ("numpy", "scipy")}
 
 
 def test_roster_error_carries_file_row_and_column(files: Path) -> None:
