@@ -203,6 +203,10 @@ def _s(value: float | None) -> str:
     return "-" if value is None or value != value else f"{value:.3f}"
 
 
+def _x(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio:.2f}"
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     head = (
         "| N | objective | feasible | engine s | build | solve | explain | words s | peak MB "
@@ -215,7 +219,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {r['n']:,} | {r['objective']} | {r['feasible']:.1%} | {r['engine']:.3f} "
             f"| {r['build']:.3f} | {r['solve']:.3f} | {r['explain']:.3f} | {r['words']:.3f} "
-            f"| {r['peak_mb']:,.0f} | {_s(r['dense'])} | {r['sparse']:.3f} | {_s(dense)} "
+            f"| {r['peak_mb']:,.0f} | {_s(r['dense'])} | {r['sparse']:.3f} | {_x(dense)} "
             f"| {r['engine'] / r['sparse']:.2f} | {r['pairs']:,} | {r['lowest']} | {r['mean']} |"
         )
     return "\n".join(lines)
