@@ -67,7 +67,8 @@ def compute(term: Term, today: dt.date) -> dict[str, Any]:
         rows = db.session.execute(
             select(Enrollment.status, func.count())
             .join(User, User.id == Enrollment.user_id)
-            .where(Enrollment.term_id == term.id, User.role == role)
+            # a sign-up whose address was never confirmed may not be the person's: not counted
+            .where(Enrollment.term_id == term.id, User.role == role, ~User.unconfirmed_sign_up)
             .group_by(Enrollment.status)
         ).all()
         by_status = {str(status): n for status, n in rows}
