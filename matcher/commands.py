@@ -12,6 +12,7 @@ from flask import Flask
 from matcher import engine
 from matcher.mail import send_mail_command
 from matcher.models import Term
+from matcher.models.base import utcnow
 from matcher.services import (
     ServiceError,
     accounts,
@@ -160,6 +161,22 @@ def purge_term(term_name: str, dry_run: bool) -> None:
         click.echo(f"  {removed.get(kind, 0):6d}  {words}")
 
 
+@click.command("forget-unconfirmed")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=erasure.UNCONFIRMED_DAYS,
+    show_default=True,
+    help="Forget the sign-ups older than this.",
+)
+def forget_unconfirmed(days: int) -> None:
+    """Forget the sign-ups whose address nobody confirmed within DAYS (run daily, e.g. from
+    cron): the address may be a stranger's, and the account never could sign in."""
+    with command_use_case():
+        forgotten = erasure.forget_unconfirmed(now=utcnow(), days=days)
+    click.echo(f"Forgot {forgotten} sign-up(s) whose address nobody confirmed in {days} days.")
+
+
 def register(app: Flask) -> None:
     for command in (
         create_coordinator,
@@ -167,6 +184,7 @@ def register(app: Flask) -> None:
         run_round,
         publish_round,
         purge_term,
+        forget_unconfirmed,
         send_mail_command,
         send_check_ins,
     ):

@@ -1,4 +1,5 @@
-"""Forgetting people: an account deleted by its owner, a closed term's personal data purged.
+"""Forgetting people: an account deleted by its owner, a closed term's personal data purged,
+a sign-up whose address nobody confirmed.
 
 After `forget_person`, no row names or describes the person. What the program needs as
 figures stays, with the person replaced by "a person who left":
@@ -20,6 +21,7 @@ foreign keys, so this does explicitly what PostgreSQL's cascades would do.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -33,6 +35,7 @@ from matcher.extensions import db
 from matcher.models import (
     AuditEvent,
     Base,
+    EndReason,
     Enrollment,
     MatchRound,
     Notification,
@@ -46,7 +49,7 @@ from matcher.models import (
     TermStatus,
     User,
 )
-from matcher.services import audit
+from matcher.services import audit, leaving
 from matcher.services.errors import ServiceError
 from matcher.services.snapshot import engine_id, is_placeholder
 
@@ -55,8 +58,29 @@ LEFT_IN_ENGINE_TEXT = "a person who left"
 # Detail keys of audit events: who a coordinator's action was about, and typed texts.
 _PERSON_KEYS = ("student", "volunteer")
 _TEXT_KEYS = ("reason", "override")
+# A sign-up whose address nobody confirmed within this many days is forgotten.
+UNCONFIRMED_DAYS = 30
 # Rows that describe the people they pair: kept for the figures, emptied of the rest.
 _DESCRIBING = (RoundPair, Pair)
+
+
+def forget_unconfirmed(*, now: dt.datetime, days: int = UNCONFIRMED_DAYS) -> int:
+    """Forget every account whose address nobody confirmed within `days` of signing up.
+
+    Such an account never could sign in, and the address it names may be a stranger's
+    (anyone can type any address at sign-up): keeping it would keep that person's address
+    for nothing. Returns how many were forgotten; the caller commits.
+    """
+    cutoff = now - dt.timedelta(days=days)
+    stale = db.session.scalars(
+        select(User).where(User.unconfirmed_sign_up, User.created_at < cutoff).order_by(User.id)
+    ).all()
+    for user in stale:
+        # approved before approval required a confirmed address: pairs end as for any leaver
+        leaving.end_pairs_of_leaver(user, EndReason.ACCOUNT_DELETED, by=None, today=now.date())
+        audit.record(None, "account.unconfirmed_forgotten", role=user.role)
+        forget_person(user)
+    return len(stale)
 
 
 def forget_person(user: User) -> None:

@@ -206,6 +206,7 @@ AUDIT_ACTIONS = {
     "account.registered": _l("Registered"),
     "account.password_changed": _l("Changed their password"),
     "account.deleted": _l("Deleted an account"),
+    "account.unconfirmed_forgotten": _l("Forgot a sign-up whose address was never confirmed"),
     "account.email_confirmed": _l("Confirmed their email address"),
     "account.password_reset": _l("Chose a new password from an emailed link"),
     "account.email_change_requested": _l("Asked to change their email address"),
