@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 SUBJECTS = {
     NotificationKind.PARTNER_READY: _l("%(program)s: your partner is ready"),
     NotificationKind.PARTNER_LEFT: _l("%(program)s: news about your partner"),
+    NotificationKind.PAIR_ENDED: _l("%(program)s: your pair has ended"),
     NotificationKind.INVITATION: _l("%(program)s: you are invited"),
     NotificationKind.SIGN_UP: _l("%(program)s: confirm your email address"),
     NotificationKind.ACCOUNT_EXISTS: _l("%(program)s: you already have an account"),
@@ -62,6 +63,7 @@ SUBJECTS = {
 LINKS = {
     NotificationKind.PARTNER_READY: "pairs.mine",
     NotificationKind.PARTNER_LEFT: "pairs.mine",
+    NotificationKind.PAIR_ENDED: "pairs.mine",
     NotificationKind.PROFILE_REMINDER: "profile.edit",
     NotificationKind.ACCOUNT_EXISTS: "auth.login",
     NotificationKind.CHECK_IN: "pairs.check_in",

@@ -55,6 +55,7 @@ LEAVER_REASONS = frozenset(
 class NotificationKind(enum.StrEnum):
     PARTNER_READY = "partner_ready"  # the term's pairs are published: see who your partner is
     PARTNER_LEFT = "partner_left"  # the partner can no longer take part: a new one will come
+    PAIR_ENDED = "pair_ended"  # a coordinator ended the pair: a new partner will come
     # Emails with a single-use link (matcher.mail.TOKEN_KINDS issues it when sending).
     INVITATION = "invitation"  # an imported person: choose a password, confirm the profile
     SIGN_UP = "sign_up"  # a new account: confirm the address to finish signing up

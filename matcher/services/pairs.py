@@ -18,6 +18,7 @@ from matcher.extensions import db
 from matcher.models import (
     ConstraintKind,
     EndReason,
+    NotificationKind,
     Pair,
     PairStatus,
     RematchRequest,
@@ -27,7 +28,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.base import utcnow
-from matcher.services import audit, leaving, terms
+from matcher.services import audit, leaving, outbox, terms
 from matcher.services.errors import ServiceError
 from matcher.services.profiles import engine_person
 from matcher.services.rounds import set_constraint
@@ -297,10 +298,14 @@ def term_pairs(term: Term, status: str = PairStatus.ACTIVE) -> list[Pair]:
 
 def end_pair(pair: Pair, reason: str, *, by: User, today: dt.date) -> None:
     """A coordinator ends a pair mid-term (their words kept as the pair's note); both become
-    free for a re-match, which will not pair them again."""
+    free for a re-match, which will not pair them again, and each gets a PAIR_ENDED email
+    (that the pair has ended and a new partner will come; never the coordinator's words)."""
     if not reason.strip():
         raise ServiceError(_("Say why the pair ends; the reason is kept."), "reason")
     leaving.end(pair, EndReason.ENDED_BY_COORDINATOR, by=by, today=today, note=reason)
+    for person in (pair.student, pair.volunteer):
+        if person is not None:  # a side is empty once its person deleted their account
+            outbox.queue_email(person, NotificationKind.PAIR_ENDED, term_id=pair.term_id)
     if pair.student_id is not None and pair.volunteer_id is not None:
         set_constraint(
             pair.term_id, pair.student_id, pair.volunteer_id, ConstraintKind.FORBID, by=by

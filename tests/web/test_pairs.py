@@ -5,6 +5,7 @@ import io
 
 from sqlalchemy import func, select
 
+from matcher import mail
 from matcher.extensions import db
 from matcher.models import PairConstraint, RematchRequest
 from matcher.services import rounds
@@ -113,6 +114,34 @@ def test_end_pair_needs_a_reason(client, auth, published, coordinator):
         pair.student_id,
         pair.volunteer_id,
     )
+
+
+def test_both_people_of_a_pair_a_coordinator_ends_are_told_in_their_language(
+    client, auth, published, coordinator, sent
+):
+    """The pair has ended and a new partner will come: never why (the coordinator's words
+    are theirs) nor who."""
+    term, students, _ = published
+    pair = pair_of(students[0])
+    student, volunteer = pair.student, pair.volunteer
+    student.locale = "ko"
+    db.session.commit()
+    mail.send_due()  # the publication's emails
+    sent.clear()
+    auth.login(coordinator)
+    client.post(f"/terms/{term.id}/pairs/{pair.id}/end", data={"reason": "Never answered"})
+    assert mail.send_due() == mail.Delivery(2, 0)
+    by_address = {message.to[0]: message for message in sent}
+    assert set(by_address) == {student.email, volunteer.email}
+    english = by_address[volunteer.email]
+    assert "your pair has ended" in english.subject
+    assert "The coordinators have ended your pair" in english.body
+    korean = by_address[student.email]
+    assert "The coordinators" not in korean.body and "/my-pair" in korean.body
+    for message in sent:
+        text = message.subject + message.body
+        assert "Never answered" not in text
+        assert student.display_name not in text and volunteer.display_name not in text
 
 
 def test_export_csv(client, auth, published, coordinator):
