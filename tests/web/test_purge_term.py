@@ -104,7 +104,7 @@ def test_the_purge_removes_the_terms_personal_data(runner, closed):
         "     6  people replaced by a placeholder in round snapshots",
         "     3  round pairs emptied",
         "     1  re-match request texts",
-        "     6  notifications",
+        "     8  notifications",  # 6 partner-ready, 2 pair-ended (Sora and her tutor)
         "     1  locks and forbids",  # the ended pair's "never pair again"
         "     4  accounts of people in no later term",
     ):
