@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
 from matcher.models import (
@@ -40,7 +39,7 @@ from matcher.models import (
     TermStatus,
     User,
 )
-from matcher.services import audit, outbox
+from matcher.services import audit, outbox, pairs
 from matcher.services.errors import ServiceError
 
 MAX_NOTE = 2000
@@ -92,14 +91,7 @@ def send_check_ins(today: dt.date) -> int:
     for term in running:
         if not term.check_in_weeks:
             continue
-        active = list(
-            db.session.scalars(
-                select(Pair)
-                .where(Pair.term_id == term.id, Pair.status == PairStatus.ACTIVE)
-                .options(selectinload(Pair.student), selectinload(Pair.volunteer))
-                .order_by(Pair.id)
-            )
-        )
+        active = pairs.term_pairs(term)
         asked = {
             (invite.pair_id, invite.user_id, invite.checkpoint)
             for invite in db.session.scalars(
@@ -402,14 +394,7 @@ def pairs_at_risk(term: Term, today: dt.date) -> list[PairAtRisk]:
     """The term's active pairs that need help, the neediest first, each with its reasons."""
     if term.status != TermStatus.PUBLISHED:
         return []
-    active = list(
-        db.session.scalars(
-            select(Pair)
-            .where(Pair.term_id == term.id, Pair.status == PairStatus.ACTIVE)
-            .options(selectinload(Pair.student), selectinload(Pair.volunteer))
-            .order_by(Pair.id)
-        )
-    )
+    active = pairs.term_pairs(term)
     ids = [p.id for p in active]
     marked = _sessions(ids)
     latest = _latest_answers(ids)
