@@ -124,6 +124,22 @@ def week(*ranges: tuple[int, int]) -> str:
 
 
 SEOUL_EVENINGS = week((38, 44), (48 + 38, 48 + 44), (96 + 38, 96 + 44))  # Mon-Wed 19-22
+SATURDAY_MORNING = week((5 * 48 + 18, 5 * 48 + 24))  # Saturday 09:00-12:00 in Seoul
+
+
+def saturday_students(make_user, term) -> None:
+    """Two approved students, Bora and Dami, free on Saturday mornings only (in Seoul): no
+    volunteer of the `pool` fixture is, so a round leaves them unmatched."""
+    for name in ("Bora", "Dami"):
+        make_user(
+            "student",
+            term=term,
+            status="approved",
+            display_name=name,
+            availability=SATURDAY_MORNING,
+        )
+
+
 # The same hours seen from Los Angeles, in winter and in summer time (Mon-Wed 02:00-06:00).
 LA_FOR_SEOUL_EVENINGS = week((4, 12), (48 + 4, 48 + 12), (96 + 4, 96 + 12))
 

@@ -2,21 +2,12 @@
 
 from matcher.extensions import db
 from matcher.services import adjust, recruiting, rounds
-from tests.helpers import settings, week
-
-SATURDAY_MORNING = week((5 * 48 + 18, 5 * 48 + 24))  # Saturday 09:00-12:00 in Seoul
+from tests.helpers import SATURDAY_MORNING, saturday_students, settings
 
 
 def _more_students(make_user, term):
     """Two students free on Saturday mornings only, and one who requires a woman tutor."""
-    for name in ("Bora", "Dami"):
-        make_user(
-            "student",
-            term=term,
-            status="approved",
-            display_name=name,
-            availability=SATURDAY_MORNING,
-        )
+    saturday_students(make_user, term)
     make_user(
         "student",
         term=term,

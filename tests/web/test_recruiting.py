@@ -7,9 +7,7 @@ import pytest
 
 from matcher.extensions import db
 from matcher.services import adjust, rounds
-from tests.helpers import run_form, settings, week
-
-SATURDAY_MORNING = week((5 * 48 + 18, 5 * 48 + 24))  # Saturday 09:00-12:00 in Seoul
+from tests.helpers import run_form, saturday_students, settings, week
 
 
 @pytest.fixture
@@ -22,14 +20,7 @@ def signed_in(client, auth, coordinator):
 def short(pool, make_user):
     """The pool with two more students free on Saturday mornings only (no volunteer is)."""
     term = pool[0]
-    for name in ("Bora", "Dami"):
-        make_user(
-            "student",
-            term=term,
-            status="approved",
-            display_name=name,
-            availability=SATURDAY_MORNING,
-        )
+    saturday_students(make_user, term)
     return term
 
 
