@@ -157,17 +157,22 @@ def test_pages(make_term, make_user):
     assert people.page_of(rows, 99, per_page=3).page == 3  # past the end: the last page
 
 
-def test_bulk_approve_everyone_matching_covers_every_page(make_term, make_user, coordinator):
-    term = make_term()
-    made = [make_user("student", term=term) for _ in range(people.PER_PAGE + 5)]
-    other = make_user("student", term=make_term(), display_name="Other term")
-    outcome = people.bulk_action(
+def approve_every_student(term, coordinator) -> people.BulkOutcome:
+    """The bulk bar's "approve everyone who matches", on every page, for the term's students."""
+    return people.bulk_action(
         term,
         "approved",
         everyone_matching=PeopleQuery(role="student"),
         by=coordinator,
         today=today(),
     )
+
+
+def test_bulk_approve_everyone_matching_covers_every_page(make_term, make_user, coordinator):
+    term = make_term()
+    made = [make_user("student", term=term) for _ in range(people.PER_PAGE + 5)]
+    other = make_user("student", term=make_term(), display_name="Other term")
+    outcome = approve_every_student(term, coordinator)
     db.session.commit()
     assert outcome.changed == len(made) == people.PER_PAGE + 5
     assert count(Enrollment, Enrollment.term_id == term.id, Enrollment.status == "approved") == len(
@@ -276,13 +281,7 @@ def approved_ids():
 
 def test_approving_everyone_matching_leaves_the_unconfirmed_out(cohort, coordinator):
     term, made = cohort
-    outcome = people.bulk_action(
-        term,
-        "approved",
-        everyone_matching=PeopleQuery(role="student"),
-        by=coordinator,
-        today=today(),
-    )
+    outcome = approve_every_student(term, coordinator)
     db.session.commit()
     assert (outcome.changed, outcome.unconfirmed) == (4, 1)
     assert approved_ids() == {made[k].id for k in ("complete", "namesake", "half", "invited")} | {
