@@ -100,6 +100,8 @@ def test_a_coordinator_imports_a_cohort_and_a_student_accepts_on_her_phone(
     student.fill("#password", NEW_PASSWORD)
     student.fill("#confirm", NEW_PASSWORD)
     student.click("main button[type=submit]")  # the terms are not accepted yet
+    # the page answers with the form again: wait for it, not for the click alone
+    student.wait_for_selector(".field-error, .form-errors")
     assert student.locator(".field-error, .form-errors").count() >= 1
     student.fill("#password", NEW_PASSWORD)
     student.fill("#confirm", NEW_PASSWORD)
