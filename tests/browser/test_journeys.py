@@ -119,6 +119,7 @@ def test_first_run_registration_and_approval(live_server, live_app, page_factory
     student.fill("#email", "haneul@example.org")
     student.fill("#password", PASSWORD)
     student.click("main button[type=submit]")  # the second password is missing
+    student.wait_for_selector(".field-error")  # the form comes back: not the click alone
     assert student.locator(".field-error").count() >= 1
     assert student.input_value("#display_name") == "하늘"  # kept
     student.fill("#password", PASSWORD)
